@@ -1,0 +1,30 @@
+# Drover build and test entry points. `make test` is what CI runs.
+GO      ?= go
+BIN     := bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X github.com/drover-iot/drover/internal/version.Version=$(VERSION) \
+           -X github.com/drover-iot/drover/internal/version.Commit=$(COMMIT)
+
+.PHONY: all build test test-deps vet bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+
+test-deps:
+	./scripts/test-deps.sh
+
+vet:
+	$(GO) vet ./...
+
+# The whole suite: unit, integration and end-to-end tests under the race detector.
+test: test-deps vet
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN)

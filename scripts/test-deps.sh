@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what the test suite needs on a fresh Debian machine, when missing:
+# Mosquitto and its clients, Prometheus (with promtool), minisign and node_exporter.
+set -eu
+need=""
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need="$need mosquitto"
+command -v mosquitto_pub >/dev/null 2>&1 || need="$need mosquitto-clients"
+command -v prometheus >/dev/null 2>&1 || need="$need prometheus"
+command -v minisign >/dev/null 2>&1 || need="$need minisign"
+[ -x /usr/bin/prometheus-node-exporter ] || need="$need prometheus-node-exporter"
+[ -z "$need" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "test-deps: installing$need"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Services are started by the tests themselves, never by the package.
+printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+$SUDO chmod +x /usr/sbin/policy-rc.d
+$SUDO apt-get install -y -qq --no-install-recommends $need
+$SUDO rm -f /usr/sbin/policy-rc.d
