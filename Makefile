@@ -6,7 +6,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X github.com/drover-iot/drover/internal/version.Version=$(VERSION) \
            -X github.com/drover-iot/drover/internal/version.Commit=$(COMMIT)
 
-.PHONY: all build test test-deps vet bench fuzz clean
+.PHONY: all build test test-deps vet compose-check bench fuzz clean
 
 all: build
 
@@ -19,8 +19,13 @@ test-deps:
 vet:
 	$(GO) vet ./...
 
+# The demo topology must stay a valid compose file (no Docker engine needed).
+compose-check:
+	docker-compose config -q
+	promtool check config docker/prometheus.yml >/dev/null
+
 # The whole suite: unit, integration and end-to-end tests under the race detector.
-test: test-deps vet
+test: test-deps vet compose-check
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 bench:

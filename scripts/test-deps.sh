@@ -8,6 +8,7 @@ command -v mosquitto_pub >/dev/null 2>&1 || need="$need mosquitto-clients"
 command -v prometheus >/dev/null 2>&1 || need="$need prometheus"
 command -v minisign >/dev/null 2>&1 || need="$need minisign"
 [ -x /usr/bin/prometheus-node-exporter ] || need="$need prometheus-node-exporter"
+command -v docker-compose >/dev/null 2>&1 || need="$need docker-compose"
 [ -z "$need" ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
