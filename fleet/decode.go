@@ -28,6 +28,7 @@ func DecodeRequest(payload []byte, limit int, now time.Time) (Request, *Error) {
 	var req Request
 	getString(fields, "id", &req.ID)
 	getString(fields, "from", &req.From)
+	getString(fields, "cmd", &req.Cmd)
 	if e := checkEnvelope(fields, &req); e != nil {
 		return req, e
 	}
