@@ -1,0 +1,104 @@
+package execproc
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// runUntilReady runs cmd in the background, cancels it once the line
+// "ready" was printed, and returns the result and the pid.
+func runUntilReady(t *testing.T, cmd Cmd, afterCancel func()) (Exit, error, int) {
+	t.Helper()
+	c := newCollector("ready")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var pid atomic.Int64
+	type result struct {
+		exit Exit
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		exit, err := cmd.Run(ctx, c.add, func(p int) { pid.Store(int64(p)) })
+		done <- result{exit, err}
+	}()
+	select {
+	case <-c.seen:
+	case r := <-done:
+		t.Fatalf("process ended before ready: %+v %v", r.exit, r.err)
+	}
+	cancel()
+	if afterCancel != nil {
+		afterCancel()
+	}
+	r := <-done
+	return r.exit, r.err, int(pid.Load())
+}
+
+func TestStopNeverEndingProcess(t *testing.T) {
+	exit, err, pid := runUntilReady(t, sh("echo ready; exec sleep 1000"), nil)
+	if exit.Signal != "SIGTERM" || !exit.Stopped {
+		t.Errorf("exit = %+v, want stopped by SIGTERM", exit)
+	}
+	if !errors.Is(err, ErrStopped) {
+		t.Errorf("err = %v, want ErrStopped", err)
+	}
+	assertGroupGone(t, pid)
+}
+
+func TestStopIgnoringSIGTERMGetsSIGKILL(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	cmd := sh("trap '' TERM; echo ready; while :; do sleep 1; done")
+	cmd.Clock = clock
+	advance := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Errorf("stop timer never armed: %v", err)
+		}
+		clock.Advance(cmd.StopTimeout)
+	}
+	exit, err, pid := runUntilReady(t, cmd, advance)
+	if exit.Signal != "SIGKILL" || !exit.Stopped {
+		t.Errorf("exit = %+v, want stopped by SIGKILL", exit)
+	}
+	var ee *ExitError
+	if !errors.As(err, &ee) || !errors.Is(err, ErrStopped) {
+		t.Errorf("err = %v, want a stopped ExitError", err)
+	}
+	assertGroupGone(t, pid)
+}
+
+func TestStopKillsForkedChildren(t *testing.T) {
+	cmd := sh("sleep 1000 & sleep 1000 & echo ready; wait")
+	_, err, pid := runUntilReady(t, cmd, nil)
+	if !errors.Is(err, ErrStopped) {
+		t.Errorf("err = %v, want ErrStopped", err)
+	}
+	assertGroupGone(t, pid)
+}
+
+func TestLeftoverGroupKilledAfterMainExit(t *testing.T) {
+	c := newCollector("")
+	exit, err := sh("sleep 1000 & echo $!").Run(context.Background(), c.add, nil)
+	if err != nil || exit.Code != 0 {
+		t.Fatalf("Run = %+v, %v", exit, err)
+	}
+	lines := c.get(Stdout)
+	if len(lines) != 1 {
+		t.Fatalf("lines = %q", lines)
+	}
+	child, err := strconv.Atoi(lines[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(t, child) {
+		t.Errorf("background child %d survived its group", child)
+	}
+}
