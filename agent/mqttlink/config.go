@@ -1,0 +1,149 @@
+// Package mqttlink is the device's MQTT connection: a paho client (MQTT
+// 3.1.1) with a persistent session, a last will, birth messages and
+// resubscription on every (re)connect, a bounded offline queue for QoS 1
+// replies and telemetry, and a clean, bounded stop.
+package mqttlink
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultKeepAlive      = 30 * time.Second
+	DefaultQueueSize      = 1000
+	DefaultInboxSize      = 64
+	DefaultStopTimeout    = 5 * time.Second
+	DefaultWriteTimeout   = 10 * time.Second
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultMaxReconnect   = 30 * time.Second
+)
+
+// State payloads published on the retained state topic.
+const (
+	StateOnline  = "online"
+	StateOffline = "offline"
+	StateLost    = "lost"
+)
+
+// TLS names the TLS material of a connection. Empty fields are unused.
+type TLS struct {
+	CAFile     string
+	CertFile   string
+	KeyFile    string
+	ServerName string
+	// InsecureSkipVerify disables server certificate checks (tests only).
+	InsecureSkipVerify bool
+}
+
+// Config is what the link needs to connect. Zero durations and sizes take
+// the Default* values.
+type Config struct {
+	// Broker is the broker URL: tcp://, ssl://, tls://, ws:// or wss://.
+	Broker string
+	// ClientID is stable across restarts so the broker keeps the session.
+	ClientID string
+	Username string
+	Password string
+	TLS      TLS
+	// KeepAlive is the MQTT keepalive. Default: DefaultKeepAlive.
+	KeepAlive time.Duration
+	// StateTopic receives the retained online/offline state and the LWT lost.
+	StateTopic string
+	// Subscribe lists the topics subscribed with QoS 1 on every connect.
+	Subscribe []string
+	// Birth returns the retained messages published after "online" on every
+	// connect (the info document). May be nil.
+	Birth func() []Message
+	// QueueSize bounds the offline queue. Default: DefaultQueueSize.
+	QueueSize int
+	// InboxSize bounds the channel of received messages. Default: DefaultInboxSize.
+	InboxSize int
+	// StopTimeout bounds the clean stop. Default: DefaultStopTimeout.
+	StopTimeout time.Duration
+	// WriteTimeout bounds each wait on a paho token. Default: DefaultWriteTimeout.
+	WriteTimeout time.Duration
+	// ConnectTimeout bounds one connection attempt. Default: DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// MaxReconnectInterval caps the reconnect backoff. Default: DefaultMaxReconnect.
+	MaxReconnectInterval time.Duration
+}
+
+func (c *Config) applyDefaults() {
+	setDur(&c.KeepAlive, DefaultKeepAlive)
+	setDur(&c.StopTimeout, DefaultStopTimeout)
+	setDur(&c.WriteTimeout, DefaultWriteTimeout)
+	setDur(&c.ConnectTimeout, DefaultConnectTimeout)
+	setDur(&c.MaxReconnectInterval, DefaultMaxReconnect)
+	if c.QueueSize <= 0 {
+		c.QueueSize = DefaultQueueSize
+	}
+	if c.InboxSize <= 0 {
+		c.InboxSize = DefaultInboxSize
+	}
+}
+
+func setDur(d *time.Duration, def time.Duration) {
+	if *d <= 0 {
+		*d = def
+	}
+}
+
+// Validate checks the fields that have no default.
+func (c *Config) Validate() error {
+	if c.ClientID == "" {
+		return fmt.Errorf("%w: empty client id", ErrConfig)
+	}
+	if c.StateTopic == "" {
+		return fmt.Errorf("%w: empty state topic", ErrConfig)
+	}
+	u, err := url.Parse(c.Broker)
+	if err != nil {
+		return fmt.Errorf("%w: broker url %q: %w", ErrConfig, c.Broker, err)
+	}
+	switch u.Scheme {
+	case "tcp", "mqtt", "ssl", "tls", "mqtts", "ws", "wss":
+	default:
+		return fmt.Errorf("%w: broker url %q: scheme must be tcp, ssl, tls, ws or wss", ErrConfig, c.Broker)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%w: broker url %q: no host", ErrConfig, c.Broker)
+	}
+	return nil
+}
+
+// TLSConfig builds the tls.Config of t, or nil when t asks for nothing.
+func (t TLS) TLSConfig() (*tls.Config, error) {
+	if t == (TLS{}) {
+		return nil, nil
+	}
+	cfg := &tls.Config{
+		ServerName:         t.ServerName,
+		InsecureSkipVerify: t.InsecureSkipVerify, //nolint:gosec // explicit opt-in
+		MinVersion:         tls.VersionTLS12,
+	}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: read CA: %w", ErrTLS, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w: no certificate in %s", ErrTLS, t.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	if t.CertFile != "" || t.KeyFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: client key pair: %w", ErrTLS, err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
+}

@@ -1,0 +1,77 @@
+package mqttlink
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestConfigValidate(t *testing.T) {
+	ok := Config{Broker: "tcp://127.0.0.1:1883", ClientID: "c", StateTopic: "s"}
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		ok     bool
+	}{
+		{"tcp", func(*Config) {}, true},
+		{"ssl", func(c *Config) { c.Broker = "ssl://h:8883" }, true},
+		{"tls", func(c *Config) { c.Broker = "tls://h:8883" }, true},
+		{"ws", func(c *Config) { c.Broker = "ws://h:80/mqtt" }, true},
+		{"bad scheme", func(c *Config) { c.Broker = "http://h" }, false},
+		{"no host", func(c *Config) { c.Broker = "tcp://" }, false},
+		{"not a url", func(c *Config) { c.Broker = "::" }, false},
+		{"no client id", func(c *Config) { c.ClientID = "" }, false},
+		{"no state topic", func(c *Config) { c.StateTopic = "" }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ok
+			tt.mutate(&c)
+			err := c.Validate()
+			if (err == nil) != tt.ok {
+				t.Fatalf("Validate() = %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil && !errors.Is(err, ErrConfig) {
+				t.Errorf("error %v is not ErrConfig", err)
+			}
+		})
+	}
+}
+
+func TestTLSConfig(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.pem")
+	if err := os.WriteFile(bad, []byte("not a cert"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		tls     TLS
+		wantNil bool
+		wantErr bool
+	}{
+		{"none", TLS{}, true, false},
+		{"server name only", TLS{ServerName: "broker"}, false, false},
+		{"missing CA", TLS{CAFile: filepath.Join(dir, "nope")}, false, true},
+		{"CA without certificate", TLS{CAFile: bad}, false, true},
+		{"bad key pair", TLS{CertFile: bad, KeyFile: bad}, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := tt.tls.TLSConfig()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if err != nil && !errors.Is(err, ErrTLS) {
+				t.Errorf("error %v is not ErrTLS", err)
+			}
+			if !tt.wantErr && (cfg == nil) != tt.wantNil {
+				t.Errorf("cfg nil = %v, want %v", cfg == nil, tt.wantNil)
+			}
+			if cfg != nil && cfg.ServerName != tt.tls.ServerName {
+				t.Errorf("server name %q", cfg.ServerName)
+			}
+		})
+	}
+}

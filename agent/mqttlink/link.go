@@ -1,0 +1,243 @@
+package mqttlink
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+)
+
+const (
+	// connectRetryInterval is the pause between failed first connection attempts.
+	connectRetryInterval = 2 * time.Second
+	// retryDelay is the pause before retrying a send that failed while online.
+	retryDelay = time.Second
+)
+
+// Link is the device's MQTT connection. Create it with New, start it with
+// Run; Publish and Inbox may be used before Run and from any goroutine.
+type Link struct {
+	cfg    Config
+	log    *slog.Logger
+	client mqtt.Client
+	inbox  chan Message
+	wake   chan struct{}
+
+	mu   sync.Mutex
+	q    *queue
+	up   chan struct{} // closed while online; replaced when the connection is lost
+	lost chan struct{} // closed when the current connection is lost
+
+	running atomic.Bool
+	online  atomic.Bool
+	ctr     counters
+}
+
+// Option configures a Link.
+type Option func(*Link)
+
+// WithLogger sets the logger. Default: a discard logger.
+func WithLogger(l *slog.Logger) Option {
+	return func(k *Link) { k.log = l.With("component", "mqttlink") }
+}
+
+// New validates cfg and builds a Link. It does not connect.
+func New(cfg Config, opts ...Option) (*Link, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.applyDefaults()
+	l := &Link{
+		cfg:   cfg,
+		log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		inbox: make(chan Message, cfg.InboxSize),
+		wake:  make(chan struct{}, 1),
+		q:     newQueue(cfg.QueueSize),
+		up:    make(chan struct{}),
+		lost:  closedChan(),
+	}
+	for _, o := range opts {
+		o(l)
+	}
+	po, err := l.clientOptions()
+	if err != nil {
+		return nil, err
+	}
+	l.client = mqtt.NewClient(po)
+	return l, nil
+}
+
+func (l *Link) clientOptions() (*mqtt.ClientOptions, error) {
+	c := l.cfg
+	tlsCfg, err := c.TLS.TLSConfig()
+	if err != nil {
+		return nil, err
+	}
+	o := mqtt.NewClientOptions().AddBroker(c.Broker).SetClientID(c.ClientID).
+		SetUsername(c.Username).SetPassword(c.Password).
+		SetCleanSession(false).SetKeepAlive(c.KeepAlive).
+		SetWill(c.StateTopic, StateLost, 1, true).
+		SetAutoReconnect(true).SetConnectRetry(true).
+		SetConnectRetryInterval(connectRetryInterval).
+		SetMaxReconnectInterval(c.MaxReconnectInterval).
+		SetConnectTimeout(c.ConnectTimeout).SetWriteTimeout(c.WriteTimeout).
+		SetStore(nullStore{}).SetResumeSubs(false).
+		SetOnConnectHandler(l.onConnect).
+		SetConnectionLostHandler(l.onLost)
+	if tlsCfg != nil {
+		o.SetTLSConfig(tlsCfg)
+	}
+	return o, nil
+}
+
+// Inbox is the channel of messages received on the subscribed topics. It is
+// bounded (Config.InboxSize); when it is full new messages are dropped and
+// counted, so the MQTT client is never blocked. It is never closed.
+func (l *Link) Inbox() <-chan Message { return l.inbox }
+
+// Connected reports whether the link is connected and subscribed.
+func (l *Link) Connected() bool { return l.online.Load() }
+
+// WaitConnected blocks until the link is connected and subscribed, or ctx ends.
+func (l *Link) WaitConnected(ctx context.Context) error {
+	l.mu.Lock()
+	up := l.up
+	l.mu.Unlock()
+	select {
+	case <-up:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ErrNotConnected, ctx.Err())
+	}
+}
+
+// Publish queues m for sending and never blocks. QoS 1 messages are kept in
+// the bounded offline queue while disconnected and sent in order on
+// reconnect; a QoS 0 message published while disconnected is dropped. It
+// returns ErrDropped when m itself was not queued.
+func (l *Link) Publish(m Message) error {
+	if m.Class == "" {
+		m.Class = ClassTelemetry
+	}
+	if m.QoS == 0 && !l.online.Load() {
+		l.ctr.dropped.Add(1)
+		return fmt.Errorf("%w: qos 0 while offline", ErrDropped)
+	}
+	l.mu.Lock()
+	res, dropped := l.q.push(m)
+	l.mu.Unlock()
+	l.signal()
+	switch res {
+	case evicted, rejected:
+		l.ctr.dropped.Add(1)
+		l.log.Warn("offline queue full, message dropped", "topic", dropped.Topic, "class", dropped.Class)
+	}
+	if res == rejected {
+		return fmt.Errorf("%w: queue full", ErrDropped)
+	}
+	return nil
+}
+
+func (l *Link) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run connects (retrying until it succeeds), sends queued messages while
+// connected, and blocks until ctx ends. Then it stops cleanly within
+// Config.StopTimeout: it flushes the queue, publishes the retained offline
+// state and disconnects. It returns ErrStopTimeout when that did not finish
+// in time.
+func (l *Link) Run(ctx context.Context) error {
+	if !l.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	l.log.Info("connecting", "broker", l.cfg.Broker, "client_id", l.cfg.ClientID)
+	l.client.Connect() // completes asynchronously; onConnect reports success
+	for {
+		select {
+		case <-ctx.Done():
+			return l.stop()
+		case <-l.wake:
+			l.flush(ctx)
+		}
+	}
+}
+
+// flush sends queued messages while online, oldest first. When a send
+// fails while still online, it schedules another attempt.
+func (l *Link) flush(ctx context.Context) {
+	for l.online.Load() && ctx.Err() == nil {
+		l.mu.Lock()
+		m, ok := l.q.front()
+		if ok {
+			l.q.pop()
+		}
+		l.mu.Unlock()
+		if !ok {
+			return
+		}
+		if err := l.send(ctx, m); err != nil {
+			l.requeue(m)
+			l.log.Debug("send failed; requeued", "topic", m.Topic, "err", err)
+			if l.online.Load() && ctx.Err() == nil {
+				time.AfterFunc(retryDelay, l.signal)
+			}
+			return
+		}
+	}
+}
+
+func (l *Link) requeue(m Message) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.q.unshift(m)
+}
+
+// send publishes m and waits for its acknowledgement (PUBACK for QoS 1,
+// the write for QoS 0). Any failure, a lost connection included, is an
+// error and the caller keeps the message.
+func (l *Link) send(ctx context.Context, m Message) error {
+	l.mu.Lock()
+	lost := l.lost
+	l.mu.Unlock()
+	if !l.client.IsConnectionOpen() {
+		return fmt.Errorf("%w: publish %s", ErrNotConnected, m.Topic)
+	}
+	tok := l.client.Publish(m.Topic, m.QoS, m.Retained, m.Payload)
+	if err := l.waitToken(ctx, tok, lost); err != nil {
+		return fmt.Errorf("publish %s: %w", m.Topic, err)
+	}
+	l.ctr.sent.Add(1)
+	return nil
+}
+
+// waitToken waits for tok within the write timeout, until the connection
+// is lost or ctx ends, and returns the token's error.
+func (l *Link) waitToken(ctx context.Context, tok mqtt.Token, lost <-chan struct{}) error {
+	t := time.NewTimer(l.cfg.WriteTimeout)
+	defer t.Stop()
+	select {
+	case <-tok.Done():
+		return tok.Error()
+	case <-lost:
+		return fmt.Errorf("%w: connection lost", ErrNotConnected)
+	case <-t.C:
+		return fmt.Errorf("%w: no acknowledgement within %v", ErrNotConnected, l.cfg.WriteTimeout)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}

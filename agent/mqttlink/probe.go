@@ -1,0 +1,40 @@
+package mqttlink
+
+import (
+	"context"
+	"fmt"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+)
+
+// Probe connects once to cfg.Broker with a throw-away clean session (the
+// client id gets a "-probe" suffix, no will) and disconnects. It is the
+// broker check of `agent selftest`.
+func Probe(ctx context.Context, cfg Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	cfg.applyDefaults()
+	tlsCfg, err := cfg.TLS.TLSConfig()
+	if err != nil {
+		return err
+	}
+	o := mqtt.NewClientOptions().AddBroker(cfg.Broker).SetClientID(cfg.ClientID + "-probe").
+		SetUsername(cfg.Username).SetPassword(cfg.Password).SetCleanSession(true).
+		SetConnectTimeout(cfg.ConnectTimeout).SetAutoReconnect(false)
+	if tlsCfg != nil {
+		o.SetTLSConfig(tlsCfg)
+	}
+	c := mqtt.NewClient(o)
+	tok := c.Connect()
+	select {
+	case <-tok.Done():
+	case <-ctx.Done():
+		return fmt.Errorf("%w: probe %s: %w", ErrNotConnected, cfg.Broker, ctx.Err())
+	}
+	if err := tok.Error(); err != nil {
+		return fmt.Errorf("%w: probe %s: %w", ErrNotConnected, cfg.Broker, err)
+	}
+	c.Disconnect(100)
+	return nil
+}

@@ -1,0 +1,116 @@
+package mqttlink
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+)
+
+// onConnect runs in its own goroutine (paho starts it) after every
+// successful (re)connect: online state, birth, subscriptions, then the
+// queued messages are flushed by Run's loop.
+func (l *Link) onConnect(c mqtt.Client) {
+	l.mu.Lock()
+	l.lost = make(chan struct{})
+	lost := l.lost
+	l.mu.Unlock()
+	n := l.ctr.connects.Add(1)
+	if n > 1 {
+		l.ctr.reconnects.Add(1)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.WriteTimeout)
+	defer cancel()
+	msgs := []Message{{Topic: l.cfg.StateTopic, Payload: []byte(StateOnline), QoS: 1, Retained: true}}
+	if l.cfg.Birth != nil {
+		msgs = append(msgs, l.cfg.Birth()...)
+	}
+	for _, m := range msgs {
+		if err := l.send(ctx, m); err != nil {
+			l.log.Warn("birth publish failed", "topic", m.Topic, "err", err)
+			return
+		}
+	}
+	for _, topic := range l.cfg.Subscribe {
+		tok := c.Subscribe(topic, 1, l.onMessage)
+		if err := l.waitToken(ctx, tok, lost); err != nil {
+			l.log.Warn("subscribe failed", "topic", topic, "err", err)
+			return
+		}
+	}
+	l.setOnline(true)
+	l.log.Info("connected", "broker", l.cfg.Broker, "connects", n)
+	l.signal()
+}
+
+func (l *Link) onLost(c mqtt.Client, err error) {
+	if c.IsConnectionOpen() {
+		return // paho already reconnected and onConnect ran first
+	}
+	l.mu.Lock()
+	select {
+	case <-l.lost:
+	default:
+		close(l.lost)
+	}
+	l.mu.Unlock()
+	l.setOnline(false)
+	l.log.Warn("connection lost", "err", err)
+}
+
+func (l *Link) setOnline(on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.online.Swap(on) == on {
+		return
+	}
+	if on {
+		close(l.up)
+	} else {
+		l.up = make(chan struct{})
+	}
+}
+
+// onMessage hands a received message to the inbox and never blocks.
+func (l *Link) onMessage(_ mqtt.Client, msg mqtt.Message) {
+	l.ctr.received.Add(1)
+	m := Message{Topic: msg.Topic(), Payload: msg.Payload(), QoS: msg.Qos(), Retained: msg.Retained()}
+	select {
+	case l.inbox <- m:
+	default:
+		l.ctr.inboxDropped.Add(1)
+		l.log.Warn("inbox full, message dropped", "topic", m.Topic)
+	}
+}
+
+// stop flushes what it can, publishes the retained offline state and
+// disconnects, all within Config.StopTimeout.
+func (l *Link) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.StopTimeout)
+	defer cancel()
+	wasOnline := l.online.Load()
+	var err error
+	if wasOnline {
+		l.flush(ctx)
+		offline := Message{Topic: l.cfg.StateTopic, Payload: []byte(StateOffline), QoS: 1, Retained: true}
+		if e := l.send(ctx, offline); e != nil {
+			err = fmt.Errorf("%w: %w", ErrStopTimeout, e)
+		}
+	}
+	l.setOnline(false)
+	l.client.Disconnect(quiesceMillis(ctx))
+	l.log.Info("disconnected", "was_online", wasOnline, "err", err)
+	return err
+}
+
+// quiesceMillis is what is left of ctx's deadline for paho's Disconnect,
+// capped at 250 ms.
+func quiesceMillis(ctx context.Context) uint {
+	const maxQuiesce = 250
+	d, ok := ctx.Deadline()
+	if !ok {
+		return maxQuiesce
+	}
+	return uint(min(max(time.Until(d).Milliseconds(), 0), maxQuiesce))
+}
