@@ -1,0 +1,48 @@
+package scheduler
+
+import (
+	"fmt"
+	"time"
+)
+
+// reschedule gives a job a new spec. When only the period of an interval
+// or rate changes, the grid keeps its anchor (the last slot, or for a job
+// that has not fired yet, the slot before its next one); any other change
+// starts the new schedule afresh from now.
+func (e *engine) reschedule(name string, spec Spec) error {
+	ent, err := e.lookup(name)
+	if err != nil {
+		return err
+	}
+	if spec.IsZero() {
+		return fmt.Errorf("reschedule job %q: %w: empty spec", name, ErrInvalidJob)
+	}
+	anchor := time.Time{}
+	if samePeriodic(ent.spec, spec) {
+		anchor = ent.lastNominal
+		if anchor.IsZero() && !ent.nominal.IsZero() {
+			anchor = ent.nominal.Add(-ent.spec.Period())
+		}
+	} else {
+		ent.fired = 0
+	}
+	ent.spec = spec
+	ent.def.Spec = spec.String()
+	e.heap.unschedule(ent)
+	if ent.broken != "" {
+		_ = e.resolve(ent)
+	}
+	if ent.runnable() {
+		e.scheduleFrom(ent, anchor, e.now())
+	}
+	e.persist.markDirty(e.now())
+	return nil
+}
+
+// samePeriodic reports whether b differs from a at most in its period.
+func samePeriodic(a, b Spec) bool {
+	if a.Period() == 0 || b.Period() == 0 {
+		return false
+	}
+	return a.WithPeriod(b.Period()) == b
+}

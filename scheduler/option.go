@@ -1,0 +1,85 @@
+package scheduler
+
+import (
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// Defaults of the options.
+const (
+	// DefaultStopTimeout bounds how long Run and Close wait for running
+	// jobs after a stop.
+	DefaultStopTimeout = 10 * time.Second
+	// DefaultSaveInterval is the longest a state change waits before it is
+	// saved; changes within it are coalesced into one save.
+	DefaultSaveInterval = time.Second
+)
+
+// Option configures a Scheduler.
+type Option func(*config)
+
+type config struct {
+	clock        clockwork.Clock
+	logger       *slog.Logger
+	store        Store
+	observer     func(RunReport)
+	stopTimeout  time.Duration
+	saveInterval time.Duration
+	rand         *rand.Rand
+}
+
+func defaultConfig() config {
+	return config{
+		clock:        clockwork.NewRealClock(),
+		logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		stopTimeout:  DefaultStopTimeout,
+		saveInterval: DefaultSaveInterval,
+		rand:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+	}
+}
+
+// WithClock sets the clock used for all timing. Default: the real clock.
+func WithClock(c clockwork.Clock) Option {
+	return func(cfg *config) { cfg.clock = c }
+}
+
+// WithLogger sets the logger. Default: a logger that discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(cfg *config) { cfg.logger = l }
+}
+
+// WithStore persists the jobs: Run loads them at start and saves changes,
+// coalesced (see WithSaveInterval), and once more when it stops.
+// Default: no persistence.
+func WithStore(s Store) Option {
+	return func(cfg *config) { cfg.store = s }
+}
+
+// WithObserver sets a function called after each run and for each skipped
+// run, for metrics. It runs outside the scheduler's goroutine and may be
+// called concurrently. Default: none.
+func WithObserver(f func(RunReport)) Option {
+	return func(cfg *config) { cfg.observer = f }
+}
+
+// WithStopTimeout bounds how long a stop waits for running jobs before Run
+// returns ErrStopTimeout. Default: DefaultStopTimeout (10 * time.Second).
+func WithStopTimeout(d time.Duration) Option {
+	return func(cfg *config) { cfg.stopTimeout = d }
+}
+
+// WithSaveInterval sets the longest delay between a change and its save.
+// Default: DefaultSaveInterval (1 * time.Second).
+func WithSaveInterval(d time.Duration) Option {
+	return func(cfg *config) { cfg.saveInterval = d }
+}
+
+// WithRand sets the random source for jitter and random intervals; it is
+// used only by the scheduler's goroutine. Default: a randomly seeded PCG.
+func WithRand(r *rand.Rand) Option {
+	return func(cfg *config) { cfg.rand = r }
+}
