@@ -28,6 +28,7 @@ var (
 	ErrPanic = errors.New("supervise: task panicked")
 	// ErrWatchdog means a unit missed its heartbeat and was restarted.
 	ErrWatchdog = errors.New("supervise: watchdog timeout")
-	// ErrStartLimit means a unit was started too often within the burst window.
-	ErrStartLimit = errors.New("supervise: start-limit-hit")
+	// ErrBadState means the persisted state file is damaged or of an
+	// unknown version.
+	ErrBadState = errors.New("supervise: bad state file")
 )
