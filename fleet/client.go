@@ -1,0 +1,268 @@
+package fleet
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/jonboulle/clockwork"
+)
+
+// DefaultBroker is the broker a client dials when none is given.
+const DefaultBroker = "tcp://127.0.0.1:1883"
+
+// DefaultConcurrency bounds FanOut.
+const DefaultConcurrency = 64
+
+// ClientOptions configure Dial.
+type ClientOptions struct {
+	// Broker is the broker URL (tcp://, ssl://, ws://). Default: DefaultBroker.
+	Broker string
+	// ClientID is the MQTT client id and the "from" of requests.
+	// Default: "fleetctl-" followed by a random suffix.
+	ClientID string
+	// Username and Password authenticate to the broker when set.
+	Username string
+	Password string
+	// TLS configures TLS to the broker.
+	TLS TLSOptions
+	// Prefix is the topic prefix. Default: "drover".
+	Prefix string
+	// Logger receives the client's logs. Default: discard.
+	Logger *slog.Logger
+	// Clock is used for settle windows, lease renewal and round-trip times.
+	// Default: the real clock.
+	Clock clockwork.Clock
+	// Concurrency bounds the requests FanOut has in flight. Default: 64.
+	Concurrency int
+}
+
+// Client is a controller connected to the broker. It is safe for concurrent use.
+type Client struct {
+	opts   ClientOptions
+	topics Topics
+	mqtt   paho.Client
+	log    *slog.Logger
+	clock  clockwork.Clock
+
+	mu      sync.Mutex
+	pending map[string]*pendingRequest
+	subs    map[string]subscription
+	ready   chan error // first OnConnect's subscription result
+	closed  bool
+}
+
+type subscription struct {
+	qos     byte
+	handler paho.MessageHandler
+}
+
+// Dial connects to the broker and subscribes to the client's reply topic.
+// It fails with ErrUnreachable when the broker cannot be reached before ctx ends.
+func Dial(ctx context.Context, opts ClientOptions) (*Client, error) {
+	opts = opts.withDefaults()
+	if err := ValidClientID(opts.ClientID); err != nil {
+		return nil, err
+	}
+	c := &Client{
+		opts: opts, topics: Topics{Prefix: opts.Prefix}, log: opts.Logger, clock: opts.Clock,
+		pending: map[string]*pendingRequest{}, subs: map[string]subscription{}, ready: make(chan error, 1),
+	}
+	c.subs[c.topics.ReplyWildcard(opts.ClientID)] = subscription{qos: 1, handler: c.onReply}
+	po, err := c.pahoOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mqtt = paho.NewClient(po)
+	if err := c.connect(ctx); err != nil {
+		c.mqtt.Disconnect(0)
+		return nil, err
+	}
+	return c, nil
+}
+
+func (o ClientOptions) withDefaults() ClientOptions {
+	if o.Broker == "" {
+		o.Broker = DefaultBroker
+	}
+	if o.ClientID == "" {
+		o.ClientID = "fleetctl-" + strings.ToLower(rand.Text()[:10])
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	return o
+}
+
+func (c *Client) pahoOptions(ctx context.Context) (*paho.ClientOptions, error) {
+	po := paho.NewClientOptions().AddBroker(c.opts.Broker).SetClientID(c.opts.ClientID).
+		SetCleanSession(true).SetAutoReconnect(true).SetConnectRetry(false).
+		SetKeepAlive(30 * time.Second).SetOnConnectHandler(c.onConnect).
+		SetConnectionLostHandler(func(_ paho.Client, err error) {
+			c.log.Warn("connection to broker lost", "err", err)
+		})
+	if deadline, ok := ctx.Deadline(); ok {
+		po.SetConnectTimeout(time.Until(deadline))
+	}
+	if c.opts.Username != "" {
+		po.SetUsername(c.opts.Username).SetPassword(c.opts.Password)
+	}
+	if c.opts.TLS.Enabled() {
+		cfg, err := c.opts.TLS.Config()
+		if err != nil {
+			return nil, err
+		}
+		po.SetTLSConfig(cfg)
+	}
+	return po, nil
+}
+
+// connect waits for the connection and the first reply subscription.
+func (c *Client) connect(ctx context.Context) error {
+	tok := c.mqtt.Connect()
+	if err := waitToken(ctx, tok); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.opts.Broker, err)
+	}
+	select {
+	case err := <-c.ready:
+		if err != nil {
+			return fmt.Errorf("%w: subscribe to replies: %w", ErrUnreachable, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.opts.Broker, ctx.Err())
+	}
+}
+
+// onConnect (re)subscribes every active subscription. Paho runs it in its
+// own goroutine, so waiting for the token here is allowed.
+func (c *Client) onConnect(m paho.Client) {
+	c.mu.Lock()
+	filters := make(map[string]byte, len(c.subs))
+	for f, s := range c.subs {
+		filters[f] = s.qos
+	}
+	c.mu.Unlock()
+	tok := m.SubscribeMultiple(filters, c.dispatch)
+	var err error
+	if !tok.WaitTimeout(30 * time.Second) {
+		err = fmt.Errorf("%w: subscribe", ErrTimeout)
+	} else {
+		err = tok.Error()
+	}
+	if err != nil {
+		c.log.Error("subscribe after connect failed", "err", err)
+	}
+	select {
+	case c.ready <- err:
+	default:
+	}
+}
+
+// dispatch routes a message to the handler of the first matching filter.
+func (c *Client) dispatch(m paho.Client, msg paho.Message) {
+	c.mu.Lock()
+	var h paho.MessageHandler
+	for f, s := range c.subs {
+		if topicMatches(f, msg.Topic()) {
+			h = s.handler
+			break
+		}
+	}
+	c.mu.Unlock()
+	if h != nil {
+		h(m, msg)
+	}
+}
+
+// ID is the client id, which is also the "from" of its requests.
+func (c *Client) ID() string { return c.opts.ClientID }
+
+// Topics returns the topic builder for the client's prefix.
+func (c *Client) Topics() Topics { return c.topics }
+
+// Close disconnects from the broker, allowing 250 ms for in-flight work.
+// A second Close returns ErrClosed.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	closed := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	c.mqtt.Disconnect(250)
+	return nil
+}
+
+// subscribe adds filters, all routed to handler, and remembers them so that
+// a reconnect subscribes them again.
+func (c *Client) subscribe(ctx context.Context, filters map[string]byte, handler paho.MessageHandler) error {
+	c.mu.Lock()
+	for f, qos := range filters {
+		c.subs[f] = subscription{qos: qos, handler: handler}
+	}
+	c.mu.Unlock()
+	if err := waitToken(ctx, c.mqtt.SubscribeMultiple(filters, c.dispatch)); err != nil {
+		c.forget(filters)
+		return fmt.Errorf("%w: subscribe: %w", ErrUnreachable, err)
+	}
+	return nil
+}
+
+// unsubscribe removes filters added by subscribe. It waits at most a second
+// so that it can run after ctx has ended.
+func (c *Client) unsubscribe(filters map[string]byte) {
+	c.forget(filters)
+	names := make([]string, 0, len(filters))
+	for f := range filters {
+		names = append(names, f)
+	}
+	if !c.mqtt.Unsubscribe(names...).WaitTimeout(time.Second) {
+		c.log.Warn("unsubscribe timed out", "filters", names)
+	}
+}
+
+func (c *Client) forget(filters map[string]byte) {
+	c.mu.Lock()
+	for f := range filters {
+		delete(c.subs, f)
+	}
+	c.mu.Unlock()
+}
+
+// waitToken waits for a paho token or the end of ctx; never a bare Wait.
+func waitToken(ctx context.Context, tok paho.Token) error {
+	select {
+	case <-tok.Done():
+		return tok.Error()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// topicMatches reports whether topic matches the MQTT filter.
+func topicMatches(filter, topic string) bool {
+	fs, ts := strings.Split(filter, "/"), strings.Split(topic, "/")
+	for i, f := range fs {
+		if f == "#" {
+			return true
+		}
+		if i >= len(ts) || (f != "+" && f != ts[i]) {
+			return false
+		}
+	}
+	return len(fs) == len(ts)
+}

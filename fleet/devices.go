@@ -1,0 +1,184 @@
+package fleet
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"sort"
+	"sync"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// DefaultSettle is the quiet time after which Devices stops waiting for
+// more retained messages when the broker gave no end marker.
+const DefaultSettle = 500 * time.Millisecond
+
+// Device is what the retained topics say about one device.
+type Device struct {
+	ID    string      `json:"id" yaml:"id"`
+	State DeviceState `json:"state" yaml:"state"`
+	// Info is the retained birth document, when there is one.
+	Info *InfoDoc `json:"info,omitempty" yaml:"info,omitempty"`
+	// LastSeen is the time of the retained status snapshot.
+	LastSeen *time.Time `json:"last_seen,omitempty" yaml:"last_seen,omitempty"`
+	// UptimeS is the uptime the status snapshot reported.
+	UptimeS float64 `json:"uptime_s,omitempty" yaml:"uptime_s,omitempty"`
+}
+
+// Labels returns the device's labels from its birth document.
+func (d Device) Labels() map[string]string {
+	if d.Info == nil {
+		return nil
+	}
+	return d.Info.Labels
+}
+
+// Version returns the agent version from the birth document.
+func (d Device) Version() string {
+	if d.Info == nil {
+		return ""
+	}
+	return d.Info.Version
+}
+
+// Devices lists every device with a retained state, info or status, sorted
+// by id. It subscribes to the retained topics of all devices and then
+// publishes an end marker to itself: brokers deliver retained messages of a
+// subscription before later publishes, so the marker ends the listing
+// without waiting. If the marker does not arrive, the listing ends after
+// settle without a new message (DefaultSettle when settle <= 0) or when ctx
+// ends; what was collected is returned.
+func (c *Client) Devices(ctx context.Context, settle time.Duration) ([]Device, error) {
+	if settle <= 0 {
+		settle = DefaultSettle
+	}
+	syncTopic := c.topics.prefix() + "/$sync/" + c.opts.ClientID
+	col := &collector{notify: make(chan struct{}, 1), marker: rand.Text(), syncTopic: syncTopic}
+	filters := map[string]byte{
+		c.topics.All(KindState): 0, c.topics.All(KindInfo): 0, c.topics.All(KindStatus): 0, syncTopic: 0,
+	}
+	if err := c.subscribe(ctx, filters, col.handle); err != nil {
+		return nil, err
+	}
+	defer c.unsubscribe(filters)
+	if tok := c.mqtt.Publish(syncTopic, 0, false, col.marker); waitToken(ctx, tok) != nil {
+		c.log.Debug("end marker not published; waiting for the settle window")
+	}
+	c.waitSettled(ctx, col, settle)
+	return c.assemble(col.take()), nil
+}
+
+func (c *Client) waitSettled(ctx context.Context, col *collector, settle time.Duration) {
+	timer := c.clock.NewTimer(settle)
+	defer timer.Stop()
+	for {
+		select {
+		case <-col.notify:
+			if col.done() {
+				return
+			}
+			timer.Reset(settle)
+		case <-timer.Chan():
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// collector keeps retained messages without blocking paho's handler.
+type collector struct {
+	notify    chan struct{}
+	marker    string
+	syncTopic string
+
+	mu     sync.Mutex
+	msgs   []paho.Message
+	synced bool
+}
+
+func (col *collector) handle(_ paho.Client, m paho.Message) {
+	col.mu.Lock()
+	if m.Topic() == col.syncTopic {
+		col.synced = col.synced || string(m.Payload()) == col.marker
+	} else {
+		col.msgs = append(col.msgs, m)
+	}
+	col.mu.Unlock()
+	select {
+	case col.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (col *collector) done() bool {
+	col.mu.Lock()
+	defer col.mu.Unlock()
+	return col.synced
+}
+
+func (col *collector) take() []paho.Message {
+	col.mu.Lock()
+	defer col.mu.Unlock()
+	msgs := col.msgs
+	col.msgs = nil
+	return msgs
+}
+
+// statusHead is the part of a status snapshot that Devices reads.
+type statusHead struct {
+	TS      time.Time `json:"ts"`
+	UptimeS float64   `json:"uptime_s"`
+}
+
+func (c *Client) assemble(msgs []paho.Message) []Device {
+	byID := map[string]*Device{}
+	for _, m := range msgs {
+		p, err := c.topics.Parse(m.Topic())
+		if err != nil || len(m.Payload()) == 0 {
+			continue
+		}
+		d := byID[p.Device]
+		if d == nil {
+			d = &Device{ID: p.Device}
+			byID[p.Device] = d
+		}
+		applyRetained(d, p.Kind, m.Payload())
+	}
+	devs := make([]Device, 0, len(byID))
+	for _, d := range byID {
+		devs = append(devs, *d)
+	}
+	sort.Slice(devs, func(i, j int) bool { return devs[i].ID < devs[j].ID })
+	return devs
+}
+
+func applyRetained(d *Device, kind string, payload []byte) {
+	switch kind {
+	case KindState:
+		d.State = DeviceState(payload)
+	case KindInfo:
+		var info InfoDoc
+		if json.Unmarshal(payload, &info) == nil {
+			d.Info = &info
+		}
+	case KindStatus:
+		var head statusHead
+		if json.Unmarshal(payload, &head) == nil && !head.TS.IsZero() {
+			d.LastSeen, d.UptimeS = &head.TS, head.UptimeS
+		}
+	}
+}
+
+// FilterDevices returns the devices whose labels match sel.
+func FilterDevices(devs []Device, sel Selector) []Device {
+	var out []Device
+	for _, d := range devs {
+		if sel.Matches(d.Labels()) {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// DefaultFollowTTL is the follow lease when FollowArgs.TTLSeconds is 0.
+const DefaultFollowTTL = 30 * time.Second
+
+// followBuffer is how many log records wait for a slow consumer before
+// newer ones are dropped (and counted in the next record's Dropped).
+const followBuffer = 1024
+
+// Follow asks dev to forward its journal records matching args to
+// drover/<dev>/log, renews the lease at half its TTL, and passes each record
+// to fn (in the calling goroutine) until ctx ends, when it returns nil.
+// It returns an error when the first log.follow request fails.
+func (c *Client) Follow(ctx context.Context, dev string, args FollowArgs, fn func(LogRecord)) error {
+	if args.TTLSeconds <= 0 {
+		args.TTLSeconds = int(DefaultFollowTTL / time.Second)
+	}
+	f := &follower{records: make(chan LogRecord, followBuffer)}
+	filters := map[string]byte{c.topics.Log(dev): 0}
+	if err := c.subscribe(ctx, filters, f.handle); err != nil {
+		return err
+	}
+	defer c.unsubscribe(filters)
+	if err := c.renew(ctx, dev, args); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); c.renewLoop(ctx, dev, args) }()
+	defer wg.Wait()
+	for {
+		select {
+		case rec := <-f.records:
+			rec.Dropped += f.dropped.Swap(0)
+			fn(rec)
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// renew sends one log.follow request, bounded by half the lease.
+func (c *Client) renew(ctx context.Context, dev string, args FollowArgs) error {
+	ttl := time.Duration(args.TTLSeconds) * time.Second
+	rctx, cancel := context.WithTimeout(ctx, ttl/2)
+	defer cancel()
+	_, err := c.Request(rctx, dev, CmdLogFollow, args)
+	return err
+}
+
+func (c *Client) renewLoop(ctx context.Context, dev string, args FollowArgs) {
+	ticker := c.clock.NewTicker(time.Duration(args.TTLSeconds) * time.Second / 2)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ticker.Chan():
+			if err := c.renew(ctx, dev, args); err != nil && ctx.Err() == nil {
+				c.log.Warn("renewing log follow lease failed", "device", dev, "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// follower buffers log records without blocking paho's handler.
+type follower struct {
+	records chan LogRecord
+	dropped atomic.Uint64
+}
+
+func (f *follower) handle(_ paho.Client, m paho.Message) {
+	var rec LogRecord
+	if json.Unmarshal(m.Payload(), &rec) != nil {
+		return
+	}
+	select {
+	case f.records <- rec:
+	default:
+		f.dropped.Add(1)
+	}
+}

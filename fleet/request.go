@@ -1,0 +1,164 @@
+package fleet
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// progressBuffer is how many progress reports wait for a slow consumer
+// before newer ones are dropped.
+const progressBuffer = 16
+
+type pendingRequest struct {
+	progress chan Reply // progress reports, dropped when full
+	final    chan Reply // capacity 1: the first final reply
+}
+
+// ProgressFunc receives the progress reports of a long command.
+type ProgressFunc func(Reply)
+
+// Request sends cmd with args (any JSON-encodable value, or nil) to device
+// dev and waits for the final reply until ctx ends. The request's exp is set
+// from ctx's deadline. A device's failure is returned as the reply and an
+// *Error; the end of ctx gives an error wrapping ErrTimeout.
+func (c *Client) Request(ctx context.Context, dev, cmd string, args any) (Reply, error) {
+	return c.RequestProgress(ctx, dev, cmd, args, nil)
+}
+
+// RequestProgress is Request that also passes progress reports to onProgress
+// (which may be nil), in the calling goroutine.
+func (c *Client) RequestProgress(ctx context.Context, dev, cmd string, args any, onProgress ProgressFunc) (Reply, error) {
+	req, err := c.newRequest(ctx, dev, cmd, args)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := &pendingRequest{progress: make(chan Reply, progressBuffer), final: make(chan Reply, 1)}
+	c.mu.Lock()
+	c.pending[req.ID] = p
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.pending, req.ID)
+		c.mu.Unlock()
+	}()
+	if err := c.publishJSON(ctx, c.topics.Cmd(dev), 1, req); err != nil {
+		return Reply{}, fmt.Errorf("%s %s: %w", dev, cmd, err)
+	}
+	return c.await(ctx, dev, req, p, onProgress)
+}
+
+func (c *Client) newRequest(ctx context.Context, dev, cmd string, args any) (Request, error) {
+	if err := ValidDeviceID(dev); err != nil {
+		return Request{}, err
+	}
+	req := Request{V: Version, ID: rand.Text(), Cmd: cmd, From: c.opts.ClientID}
+	if args != nil {
+		raw, err := json.Marshal(args)
+		if err != nil {
+			return Request{}, fmt.Errorf("fleet: encode args of %s: %w", cmd, err)
+		}
+		req.Args = raw
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		exp := deadline.UTC()
+		req.Exp = &exp
+	}
+	return req, nil
+}
+
+func (c *Client) await(ctx context.Context, dev string, req Request, p *pendingRequest, onProgress ProgressFunc) (Reply, error) {
+	for {
+		select {
+		case r := <-p.final:
+			return r, r.Err()
+		case r := <-p.progress:
+			if onProgress != nil {
+				onProgress(r)
+			}
+		case <-ctx.Done():
+			return Reply{}, fmt.Errorf("%w: %s %s: %w", ErrTimeout, dev, req.Cmd, ctx.Err())
+		}
+	}
+}
+
+// publishJSON encodes v and publishes it, waiting for the token until ctx ends.
+func (c *Client) publishJSON(ctx context.Context, topic string, qos byte, v any) error {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("fleet: encode %s: %w", topic, err)
+	}
+	if err := waitToken(ctx, c.mqtt.Publish(topic, qos, false, payload)); err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%w: publish to %s: %w", ErrTimeout, topic, err)
+		}
+		return fmt.Errorf("%w: publish to %s: %w", ErrUnreachable, topic, err)
+	}
+	return nil
+}
+
+// onReply hands a reply to its waiting request without blocking.
+func (c *Client) onReply(_ paho.Client, msg paho.Message) {
+	r, err := DecodeReply(msg.Payload())
+	if err != nil {
+		c.log.Warn("ignoring malformed reply", "topic", msg.Topic(), "err", err)
+		return
+	}
+	c.mu.Lock()
+	p := c.pending[r.ID]
+	c.mu.Unlock()
+	if p == nil {
+		c.log.Debug("reply to no pending request", "topic", msg.Topic(), "id", r.ID)
+		return
+	}
+	ch := p.progress
+	if r.IsFinal() {
+		ch = p.final
+	}
+	select {
+	case ch <- r:
+	default:
+		c.log.Debug("dropping reply, consumer is behind", "id", r.ID, "final", r.IsFinal())
+	}
+}
+
+// Result is one device's outcome of FanOut.
+type Result struct {
+	Device string
+	Reply  Reply
+	// Err is the transport error or the device's *Error.
+	Err error
+	// RTT is the time from sending the request to the final reply.
+	RTT time.Duration
+}
+
+// FanOut sends the same request to every device concurrently (at most
+// ClientOptions.Concurrency at a time) and returns one Result per device, in
+// the order of devs.
+func (c *Client) FanOut(ctx context.Context, devs []string, cmd string, args any) []Result {
+	results := make([]Result, len(devs))
+	sem := make(chan struct{}, c.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, dev := range devs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = c.timedRequest(ctx, dev, cmd, args)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func (c *Client) timedRequest(ctx context.Context, dev, cmd string, args any) Result {
+	start := c.clock.Now()
+	r, err := c.Request(ctx, dev, cmd, args)
+	return Result{Device: dev, Reply: r, Err: err, RTT: c.clock.Since(start)}
+}
