@@ -29,15 +29,7 @@ type Follower struct {
 // losses carries their number in Record.Dropped. The follower ends, and
 // its channel is closed, on Close of the follower or of the journal.
 func (j *Journal) Follow(q Query, buffer int) *Follower {
-	f := &Follower{
-		j: j, q: q, c: make(chan Record, max(buffer, 1)), wake: make(chan struct{}, 1),
-		stop: make(chan struct{}), done: make(chan struct{}),
-	}
-	f.cur.v.buf = make([]byte, 0, j.ring.size)
-	f.cur.next = j.ring.head.Load() + 1
-	if q.AfterSeq > 0 {
-		f.cur.next = q.AfterSeq + 1
-	}
+	f := j.newFollower(q, buffer)
 	j.subMu.Lock()
 	defer j.subMu.Unlock()
 	if j.closed.Load() {
@@ -48,6 +40,20 @@ func (j *Journal) Follow(q Query, buffer int) *Follower {
 	j.followers[f] = struct{}{}
 	j.addWaker(f.wake)
 	go f.run()
+	return f
+}
+
+// newFollower returns an unregistered follower whose cursor is set.
+func (j *Journal) newFollower(q Query, buffer int) *Follower {
+	f := &Follower{
+		j: j, q: q, c: make(chan Record, max(buffer, 1)), wake: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}),
+	}
+	f.cur.v.buf = make([]byte, 0, j.ring.size)
+	f.cur.next = j.ring.head.Load() + 1
+	if q.AfterSeq > 0 {
+		f.cur.next = q.AfterSeq + 1
+	}
 	return f
 }
 
