@@ -1,0 +1,157 @@
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/sensors"
+)
+
+// unitStates are every state a unit can be in; drover_unit_state has one
+// series per state, 1 for the current one.
+var unitStates = []status.State{status.Pending, status.Running, status.Stopped, status.Done, status.Failed, status.Backoff}
+
+var (
+	unitStateDesc = prometheus.NewDesc("drover_unit_state",
+		"State of a task or service: 1 for the current state, 0 for the others.",
+		[]string{"unit", "kind", "state"}, nil)
+	unitRestartsDesc = prometheus.NewDesc("drover_unit_restarts_total",
+		"Restarts of a task or service.", []string{"unit", "kind"}, nil)
+	unitStartsDesc = prometheus.NewDesc("drover_unit_starts_total",
+		"Starts of a task or service.", []string{"unit", "kind"}, nil)
+	jobRunsDesc = prometheus.NewDesc("drover_job_runs_total",
+		"Runs of a scheduled job.", []string{"job"}, nil)
+	jobFailuresDesc = prometheus.NewDesc("drover_job_failures_total",
+		"Failed runs of a scheduled job.", []string{"job"}, nil)
+	jobSkipsDesc = prometheus.NewDesc("drover_job_skips_total",
+		"Runs of a scheduled job skipped because the previous one was still running.", []string{"job"}, nil)
+)
+
+type unitCollector struct{ src UnitSource }
+
+func (c unitCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- unitStateDesc
+	ch <- unitRestartsDesc
+	ch <- unitStartsDesc
+}
+
+func (c unitCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, u := range c.src.Units() {
+		for _, s := range unitStates {
+			v := 0.0
+			if u.State == s {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(unitStateDesc, prometheus.GaugeValue, v, u.Name, u.Kind, string(s))
+		}
+		ch <- prometheus.MustNewConstMetric(unitRestartsDesc, prometheus.CounterValue, float64(u.Profile.Restarts), u.Name, u.Kind)
+		ch <- prometheus.MustNewConstMetric(unitStartsDesc, prometheus.CounterValue, float64(u.Profile.Starts), u.Name, u.Kind)
+	}
+}
+
+type jobCollector struct{ src JobSource }
+
+func (c jobCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- jobRunsDesc
+	ch <- jobFailuresDesc
+	ch <- jobSkipsDesc
+}
+
+func (c jobCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, j := range c.src.Jobs() {
+		ch <- prometheus.MustNewConstMetric(jobRunsDesc, prometheus.CounterValue, float64(j.Runs), j.Name)
+		ch <- prometheus.MustNewConstMetric(jobFailuresDesc, prometheus.CounterValue, float64(j.Failures), j.Name)
+		ch <- prometheus.MustNewConstMetric(jobSkipsDesc, prometheus.CounterValue, float64(j.Skips), j.Name)
+	}
+}
+
+var (
+	mqttConnectedDesc = prometheus.NewDesc("drover_mqtt_connected",
+		"1 when the agent is connected to the broker and subscribed.", nil, nil)
+	mqttReconnectsDesc = prometheus.NewDesc("drover_mqtt_reconnects_total",
+		"Successful reconnections to the broker after the first connection.", nil, nil)
+	mqttReceivedDesc = prometheus.NewDesc("drover_mqtt_messages_received_total",
+		"MQTT messages received.", nil, nil)
+	mqttSentDesc = prometheus.NewDesc("drover_mqtt_messages_sent_total",
+		"MQTT messages sent and acknowledged.", nil, nil)
+	mqttDroppedDesc = prometheus.NewDesc("drover_mqtt_messages_dropped_total",
+		"Outbound MQTT messages dropped (full offline queue, QoS 0 while offline).", nil, nil)
+	mqttQueuedDesc = prometheus.NewDesc("drover_mqtt_queue_messages",
+		"Messages waiting in the offline queue.", nil, nil)
+)
+
+type mqttCollector struct{ src MQTTSource }
+
+func (c mqttCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{mqttConnectedDesc, mqttReconnectsDesc, mqttReceivedDesc, mqttSentDesc, mqttDroppedDesc, mqttQueuedDesc} {
+		ch <- d
+	}
+}
+
+func (c mqttCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.src.MQTTStats()
+	connected := 0.0
+	if s.Connected {
+		connected = 1
+	}
+	ch <- prometheus.MustNewConstMetric(mqttConnectedDesc, prometheus.GaugeValue, connected)
+	ch <- prometheus.MustNewConstMetric(mqttReconnectsDesc, prometheus.CounterValue, float64(s.Reconnects))
+	ch <- prometheus.MustNewConstMetric(mqttReceivedDesc, prometheus.CounterValue, float64(s.Received))
+	ch <- prometheus.MustNewConstMetric(mqttSentDesc, prometheus.CounterValue, float64(s.Sent))
+	ch <- prometheus.MustNewConstMetric(mqttDroppedDesc, prometheus.CounterValue, float64(s.Dropped))
+	ch <- prometheus.MustNewConstMetric(mqttQueuedDesc, prometheus.GaugeValue, float64(s.Queued))
+}
+
+var (
+	journalRecordsDesc = prometheus.NewDesc("drover_journal_records_total",
+		"Records appended to the journal.", nil, nil)
+	journalDroppedDesc = prometheus.NewDesc("drover_journal_dropped_total",
+		"Journal records lost by slow followers.", nil, nil)
+)
+
+type journalCollector struct{ src JournalSource }
+
+func (c journalCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- journalRecordsDesc
+	ch <- journalDroppedDesc
+}
+
+func (c journalCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.src.JournalStats()
+	ch <- prometheus.MustNewConstMetric(journalRecordsDesc, prometheus.CounterValue, float64(s.Records))
+	ch <- prometheus.MustNewConstMetric(journalDroppedDesc, prometheus.CounterValue, float64(s.Dropped))
+}
+
+// sensorCollector is unchecked: its metric names depend on the readings.
+type sensorCollector struct{ src SensorSource }
+
+func (c sensorCollector) Describe(chan<- *prometheus.Desc) {}
+
+func (c sensorCollector) Collect(ch chan<- prometheus.Metric) {
+	type key struct{ name, sensor string }
+	latest := map[key]status.Reading{}
+	var order []key
+	for _, r := range c.src.Readings() {
+		k := key{sensors.MetricName(r.Metric, r.Unit), r.Sensor}
+		if _, seen := latest[k]; !seen {
+			order = append(order, k)
+		}
+		latest[k] = r
+	}
+	for _, k := range order {
+		r := latest[k]
+		desc := prometheus.NewDesc(k.name, "Sensor reading of "+r.Metric+" in "+unitOrNone(r.Unit)+".", []string{"sensor"}, nil)
+		m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, r.Value, r.Sensor)
+		if err != nil {
+			m = prometheus.NewInvalidMetric(desc, err)
+		}
+		ch <- m
+	}
+}
+
+func unitOrNone(u string) string {
+	if u == "" {
+		return "no unit"
+	}
+	return u
+}

@@ -1,0 +1,131 @@
+// Package metrics exposes the agent on Prometheus' /metrics: Go and process
+// collectors plus Drover's own metrics (units, jobs, MQTT, journal,
+// sensors). Drover's collectors read snapshots from small source
+// interfaces at scrape time; only the job histograms are observed as runs
+// happen.
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/drover-iot/drover/agent/status"
+)
+
+// DefaultListen is the default address of the metrics HTTP server.
+const DefaultListen = "127.0.0.1:9110"
+
+// UnitSource gives the status of supervised tasks and services.
+type UnitSource interface{ Units() []status.Unit }
+
+// JobSource gives the status of scheduled jobs.
+type JobSource interface{ Jobs() []status.Job }
+
+// SensorSource gives the latest sensor readings.
+type SensorSource interface{ Readings() []status.Reading }
+
+// MQTTStats is a snapshot of the MQTT link.
+type MQTTStats struct {
+	Connected  bool
+	Reconnects uint64
+	Received   uint64
+	Sent       uint64
+	Dropped    uint64
+	Queued     int
+}
+
+// MQTTSource gives MQTT link snapshots.
+type MQTTSource interface{ MQTTStats() MQTTStats }
+
+// JournalStats is a snapshot of the journal's counters.
+type JournalStats struct {
+	Records uint64
+	Dropped uint64
+}
+
+// JournalSource gives journal snapshots.
+type JournalSource interface{ JournalStats() JournalStats }
+
+// Metrics owns the agent's Prometheus registry.
+type Metrics struct {
+	reg      *prometheus.Registry
+	lateness *prometheus.HistogramVec
+	duration *prometheus.HistogramVec
+}
+
+// Option adds a source or a label to Metrics.
+type Option func(*Metrics)
+
+// WithUnits adds drover_unit_state and drover_unit_restarts_total.
+func WithUnits(s UnitSource) Option { return withCollector(unitCollector{s}) }
+
+// WithJobs adds drover_job_runs_total, _failures_total and _skips_total.
+func WithJobs(s JobSource) Option { return withCollector(jobCollector{s}) }
+
+// WithMQTT adds the drover_mqtt_* metrics.
+func WithMQTT(s MQTTSource) Option { return withCollector(mqttCollector{s}) }
+
+// WithJournal adds drover_journal_records_total and _dropped_total.
+func WithJournal(s JournalSource) Option { return withCollector(journalCollector{s}) }
+
+// WithSensors adds one gauge per reading: drover_sensor_<metric>_<unit>{sensor}.
+func WithSensors(s SensorSource) Option { return withCollector(sensorCollector{s}) }
+
+// WithInfo adds drover_agent_info{device,version,commit} = 1.
+func WithInfo(device, version, commit string) Option {
+	return func(m *Metrics) {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{
+			Name:        "drover_agent_info",
+			Help:        "Identity of the agent; always 1.",
+			ConstLabels: prometheus.Labels{"device": device, "version": version, "commit": commit},
+		})
+		g.Set(1)
+		m.reg.MustRegister(g)
+	}
+}
+
+func withCollector(c prometheus.Collector) Option {
+	return func(m *Metrics) { m.reg.MustRegister(c) }
+}
+
+// New builds the registry with the Go and process collectors, the job
+// histograms and the given sources.
+func New(opts ...Option) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.lateness = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "drover_job_lateness_seconds",
+		Help:    "How late job runs started after their due time.",
+		Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1, 5},
+	}, []string{"job"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "drover_job_duration_seconds",
+		Help:    "How long job runs took.",
+		Buckets: prometheus.ExponentialBuckets(.001, 4, 10),
+	}, []string{"job"})
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.lateness, m.duration,
+	)
+	for _, o := range opts {
+		o(m)
+	}
+	return m
+}
+
+// Registry returns the registry, for extra collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// ObserveJobRun records one run of job: its lateness and its duration.
+func (m *Metrics) ObserveJobRun(job string, lateness, duration time.Duration) {
+	m.lateness.WithLabelValues(job).Observe(max(lateness, 0).Seconds())
+	m.duration.WithLabelValues(job).Observe(duration.Seconds())
+}
+
+// ForgetJob removes the histograms of a removed job.
+func (m *Metrics) ForgetJob(job string) {
+	m.lateness.DeleteLabelValues(job)
+	m.duration.DeleteLabelValues(job)
+}

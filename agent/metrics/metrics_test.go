@@ -1,0 +1,148 @@
+package metrics
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/drover-iot/drover/agent/status"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type fakeSources struct{}
+
+func (fakeSources) Units() []status.Unit {
+	return []status.Unit{
+		{Name: "blink", Kind: status.KindTask, State: status.Running, Profile: status.Profile{Starts: 3, Restarts: 2}},
+		{Name: "mosq", Kind: status.KindService, State: status.Failed},
+	}
+}
+
+func (fakeSources) Jobs() []status.Job {
+	return []status.Job{{Name: "backup", Runs: 7, Failures: 1, Skips: 2}}
+}
+
+func (fakeSources) MQTTStats() MQTTStats {
+	return MQTTStats{Connected: true, Reconnects: 4, Received: 10, Sent: 12, Dropped: 1, Queued: 3}
+}
+
+func (fakeSources) JournalStats() JournalStats { return JournalStats{Records: 100, Dropped: 5} }
+
+func (fakeSources) Readings() []status.Reading {
+	return []status.Reading{
+		{Sensor: "bme", Metric: "temperature", Value: 21.5, Unit: "celsius"},
+		{Sensor: "bme", Metric: "humidity", Value: 0.4, Unit: "ratio"},
+		{Sensor: "cpu", Metric: "temperature", Value: 55, Unit: "celsius"},
+		{Sensor: "bme", Metric: "temperature", Value: 22, Unit: "celsius"}, // newer wins
+	}
+}
+
+func newTestMetrics() *Metrics {
+	f := fakeSources{}
+	m := New(WithUnits(f), WithJobs(f), WithMQTT(f), WithJournal(f), WithSensors(f), WithInfo("dev1", "v1", "abc"))
+	m.ObserveJobRun("backup", 3*time.Millisecond, 2*time.Second)
+	return m
+}
+
+func scrape(t *testing.T, m *Metrics) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ln, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
+}
+
+func TestExposition(t *testing.T) {
+	out := scrape(t, newTestMetrics())
+	want := []string{
+		`drover_unit_state{kind="task",state="running",unit="blink"} 1`,
+		`drover_unit_state{kind="task",state="failed",unit="blink"} 0`,
+		`drover_unit_state{kind="service",state="failed",unit="mosq"} 1`,
+		`drover_unit_restarts_total{kind="task",unit="blink"} 2`,
+		`drover_job_runs_total{job="backup"} 7`,
+		`drover_job_failures_total{job="backup"} 1`,
+		`drover_job_lateness_seconds_count{job="backup"} 1`,
+		`drover_job_duration_seconds_sum{job="backup"} 2`,
+		`drover_mqtt_connected 1`,
+		`drover_mqtt_reconnects_total 4`,
+		`drover_mqtt_messages_received_total 10`,
+		`drover_mqtt_messages_sent_total 12`,
+		`drover_journal_records_total 100`,
+		`drover_journal_dropped_total 5`,
+		`drover_sensor_temperature_celsius{sensor="bme"} 22`,
+		`drover_sensor_temperature_celsius{sensor="cpu"} 55`,
+		`drover_sensor_humidity_ratio{sensor="bme"} 0.4`,
+		`drover_agent_info{commit="abc",device="dev1",version="v1"} 1`,
+		`go_goroutines `,
+		`process_resident_memory_bytes `,
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("exposition lacks %q", w)
+		}
+	}
+}
+
+func TestForgetJob(t *testing.T) {
+	m := newTestMetrics()
+	m.ForgetJob("backup")
+	if out := scrape(t, m); strings.Contains(out, `drover_job_duration_seconds_count{job="backup"}`) {
+		t.Error("histogram of a forgotten job still exposed")
+	}
+}
+
+// TestPromtoolCheck runs `promtool check metrics` on the real output. It
+// fails, not skips, without promtool: `make test` installs it.
+func TestPromtoolCheck(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Fatal("promtool not found: install the Debian package prometheus (make test-deps does)")
+	}
+	out := scrape(t, newTestMetrics())
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(out)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("promtool check metrics: %v\n%s", err, stderr.String())
+	}
+}
+
+func TestListenBusy(t *testing.T) {
+	ln, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if _, err := Listen(ln.Addr().String()); !errors.Is(err, ErrListen) {
+		t.Errorf("second Listen on a busy address: %v, want ErrListen", err)
+	}
+}
