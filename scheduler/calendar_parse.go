@@ -33,7 +33,7 @@ func (l *lexer) peekCalendar() bool {
 	if !ok {
 		return false
 	}
-	first, _, _ := strings.Cut(strings.ToLower(t.text), ",")
+	first, _, _ := strings.Cut(asciiLower(t.text), ",")
 	_, isDay := dayNames[first]
 	return isDay || first == "day"
 }
@@ -65,7 +65,7 @@ func (l *lexer) parseDays(t token) (uint8, error) {
 	}
 	var set uint8
 	for off, part := range splitList(t.text) {
-		wd, ok := dayNames[strings.ToLower(part)]
+		wd, ok := dayNames[asciiLower(part)]
 		if !ok {
 			return 0, l.errAt(token{part, t.pos + off}, expectDays)
 		}
@@ -154,7 +154,7 @@ func (l *lexer) readOffset(s *Spec) error {
 // readZone reads an optional IANA zone name.
 func (l *lexer) readZone(s *Spec) error {
 	t, ok := l.peek()
-	if !ok || modifierWords[strings.ToLower(t.text)] {
+	if !ok || modifierWords[asciiLower(t.text)] {
 		return nil
 	}
 	l.next()

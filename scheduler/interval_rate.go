@@ -75,7 +75,7 @@ func (q ratio) String() string {
 // `<n>/<duration>` (`3/1s`, `1/300ms`, `2/s`).
 func (l *lexer) parseRate() (Spec, error) {
 	t, _ := l.next()
-	text := strings.ToLower(t.text)
+	text := asciiLower(t.text)
 	if isNumber(text) && l.peekWord("hz") {
 		l.next()
 		text += "hz"

@@ -100,3 +100,14 @@ func (l *lexer) expectWord(w string) error {
 	}
 	return nil
 }
+
+// asciiLower lower-cases ASCII letters only, keeping byte offsets valid.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -39,7 +38,7 @@ func (l *lexer) parseBase() (Spec, error) {
 	if !ok {
 		return Spec{}, l.errAt(t, expectBase)
 	}
-	switch strings.ToLower(t.text) {
+	switch asciiLower(t.text) {
 	case "every":
 		return l.parseEvery()
 	case "cron":
@@ -97,7 +96,7 @@ func (l *lexer) parseModifiers(s *Spec) error {
 		if !ok {
 			return nil
 		}
-		word := strings.ToLower(t.text)
+		word := asciiLower(t.text)
 		if seen[word] {
 			return l.errAt(t, "each modifier at most once")
 		}

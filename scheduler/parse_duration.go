@@ -39,13 +39,13 @@ func (l *lexer) readDuration() (time.Duration, error) {
 	}
 	if isNumber(t.text) {
 		u, ok := l.next()
-		unit, known := unitWords[strings.ToLower(u.text)]
+		unit, known := unitWords[asciiLower(u.text)]
 		if !ok || !known {
 			return 0, l.errAt(u, expectUnit)
 		}
 		t = token{text: t.text + unit, pos: t.pos}
 	}
-	d, off, expected := parseDuration(t.text)
+	d, off, expected := parseDuration(asciiLower(t.text))
 	if expected != "" {
 		bad := token{text: t.text[off:], pos: t.pos + off}
 		if expected == expectDuration {
