@@ -107,6 +107,10 @@ func (f *Follower) drain() {
 		if !f.q.match(&f.cur.v) {
 			continue
 		}
+		if len(f.c) == cap(f.c) { // full: drop before building the record
+			f.lose(1)
+			continue
+		}
 		rec := f.cur.v.record(f.j.loc)
 		rec.Dropped = f.pending
 		select {
