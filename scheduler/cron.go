@@ -7,7 +7,7 @@ import (
 
 // cronField describes one cron field: its range and its names.
 type cronField struct {
-	name     string
+	name     string // with its article, for messages
 	min, max int
 	names    map[string]int
 	question bool // ? is allowed (day of month and weekday)
@@ -20,12 +20,12 @@ var (
 	}
 	weekdayNames = map[string]int{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
 
-	fieldSecond = cronField{"second", 0, 59, nil, false}
-	fieldMinute = cronField{"minute", 0, 59, nil, false}
-	fieldHour   = cronField{"hour", 0, 23, nil, false}
-	fieldDom    = cronField{"day of month", 1, 31, nil, true}
-	fieldMonth  = cronField{"month", 1, 12, monthNames, false}
-	fieldDow    = cronField{"weekday", 0, 7, weekdayNames, true}
+	fieldSecond = cronField{"a second", 0, 59, nil, false}
+	fieldMinute = cronField{"a minute", 0, 59, nil, false}
+	fieldHour   = cronField{"an hour", 0, 23, nil, false}
+	fieldDom    = cronField{"a day of month", 1, 31, nil, true}
+	fieldMonth  = cronField{"a month", 1, 12, monthNames, false}
+	fieldDow    = cronField{"a weekday", 0, 7, weekdayNames, true}
 )
 
 // cronLayouts are the field orders of 5-field and 6-field (seconds first)

@@ -14,43 +14,44 @@ type fieldError struct {
 }
 
 // parseField parses one cron field (a comma list of *, ?, values, ranges
-// and steps) into a bit set; star reports whether it began with * or ?.
+// and steps) into a bit set. star reports whether a part is a plain * or ?
+// (a step above 1 does not count), which is robfig/cron's rule for
+// combining the day-of-month and weekday fields.
 func parseField(text string, f cronField) (mask uint64, star bool, err *fieldError) {
-	star = strings.HasPrefix(text, "*") || strings.HasPrefix(text, "?")
 	for off, part := range splitList(text) {
-		bitsOf, ferr := parseRange(part, f)
+		bitsOf, partStar, ferr := parseRange(part, f)
 		if ferr != nil {
 			ferr.off += off
 			return 0, false, ferr
 		}
 		mask |= bitsOf
+		star = star || partStar
 	}
 	return mask, star, nil
 }
 
 // parseRange parses `*`, `?`, `v`, `a-b`, each optionally `/step`.
-func parseRange(part string, f cronField) (uint64, *fieldError) {
+func parseRange(part string, f cronField) (mask uint64, star bool, err *fieldError) {
 	span, stepText, hasStep := strings.Cut(part, "/")
 	lo, hi, err := parseSpan(span, f)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	step := 1
 	if hasStep {
 		n, convErr := strconv.Atoi(stepText)
 		if convErr != nil || n < 1 || n > f.max {
-			return 0, &fieldError{len(span) + 1, stepText, fmt.Sprintf("a step from 1 to %d", f.max)}
+			return 0, false, &fieldError{len(span) + 1, stepText, fmt.Sprintf("a step from 1 to %d", f.max)}
 		}
 		step = n
 		if !strings.Contains(span, "-") {
 			hi = f.max
 		}
 	}
-	var mask uint64
 	for v := lo; v <= hi; v += step {
 		mask |= 1 << v
 	}
-	return mask, nil
+	return mask, (span == "*" || span == "?") && step == 1, nil
 }
 
 // parseSpan parses `*`, `?`, `v` or `a-b` into an inclusive range.
@@ -81,7 +82,7 @@ func parseValue(s string, off int, f cronField) (int, *fieldError) {
 	}
 	v, convErr := strconv.Atoi(s)
 	if convErr != nil || v < f.min || v > f.max || s[0] == '+' || s[0] == '-' {
-		expected := fmt.Sprintf("a %s from %d to %d", f.name, f.min, f.max)
+		expected := fmt.Sprintf("%s from %d to %d", f.name, f.min, f.max)
 		if f.names != nil {
 			expected += " or a name"
 		}
