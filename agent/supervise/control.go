@@ -146,4 +146,3 @@ func (s *Supervisor) shutdownTimeout() error {
 	return fmt.Errorf("%w: %d units still running: %s", ErrShutdownTimeout,
 		s.active, strings.Join(names, ", "))
 }
-

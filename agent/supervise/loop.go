@@ -88,7 +88,7 @@ func (s *Supervisor) endRun(u *unit, l *loop, c *Ctl, ctx context.Context, out o
 	case l.ctx.Err() != nil:
 		return -1, s.endStoppedLocked(u, context.Cause(l.ctx), out, now)
 	case l.restart:
-		s.recordErrorLocked(u, out)
+		recordUnlessCanceled(u, out)
 		return 0, hooksFor(u, nil)
 	}
 	if errors.Is(runCause, ErrWatchdog) {
@@ -131,9 +131,7 @@ func (s *Supervisor) endByItselfLocked(u *unit, out outcome, watchdog bool, ran 
 }
 
 func (s *Supervisor) endStoppedLocked(u *unit, cause error, out outcome, now time.Time) hooks {
-	if out.panicked || (out.err != nil && !errors.Is(out.err, context.Canceled)) {
-		s.recordErrorLocked(u, out)
-	}
+	recordUnlessCanceled(u, out)
 	u.st.Reason = cause.Error()
 	s.setStateLocked(u, status.Stopped, now)
 	return hooksFor(u, nil)
@@ -141,6 +139,14 @@ func (s *Supervisor) endStoppedLocked(u *unit, cause error, out outcome, now tim
 
 func (s *Supervisor) recordErrorLocked(u *unit, out outcome) {
 	if out.err != nil {
+		u.st.Error, u.st.Stack = out.err.Error(), out.stack
+	}
+}
+
+// recordUnlessCanceled records the error of a run that was ended from
+// outside, unless it is just the cancellation echoed back.
+func recordUnlessCanceled(u *unit, out outcome) {
+	if out.panicked || (out.err != nil && !errors.Is(out.err, context.Canceled)) {
 		u.st.Error, u.st.Stack = out.err.Error(), out.stack
 	}
 }
@@ -162,8 +168,9 @@ func (s *Supervisor) waitBackoff(l *loop, delay time.Duration) bool {
 	}
 }
 
-// loopEnded unregisters the loop; a unit stopped while pending or in
-// backoff becomes stopped.
+// loopEnded unregisters the loop. A unit stopped between runs (pending,
+// in backoff, or between a restart request and its new run) becomes
+// stopped; one started again while it was stopping starts anew.
 func (s *Supervisor) loopEnded(u *unit, l *loop) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,9 +178,15 @@ func (s *Supervisor) loopEnded(u *unit, l *loop) {
 	if u.loop == l {
 		u.loop = nil
 	}
-	if u.st.State == status.Pending || u.st.State == status.Backoff {
-		u.st.Reason = context.Cause(l.ctx).Error()
+	switch u.st.State {
+	case status.Pending, status.Backoff, status.Running:
+		if cause := context.Cause(l.ctx); cause != nil {
+			u.st.Reason = cause.Error()
+		}
 		s.setStateLocked(u, status.Stopped, s.clock.Now())
+	}
+	if l.startAgain && !s.closed && s.units[u.st.Name] == u {
+		s.startLocked(u, false)
 	}
 	s.changedLocked()
 }

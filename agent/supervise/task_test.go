@@ -215,3 +215,30 @@ func TestSetArgsBeforeRestart(t *testing.T) {
 		t.Fatalf("after restart: %+v", u)
 	}
 }
+
+func TestStartWhileStopping(t *testing.T) {
+	s, _ := newSup(t)
+	release := make(chan struct{}, 1)
+	slow := func(context.Context, *Ctl) (any, error) { <-release; return nil, nil }
+	if err := s.Register("slow", slow); err != nil {
+		t.Fatal(err)
+	}
+	name := mustAdd(t, s, TaskSpec{Name: "slow", Func: "slow"})
+	waitState(t, s, name, status.Running)
+	if _, err := s.Stop(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Start(name); err != nil { // the first run has not ended yet
+		t.Fatal(err)
+	}
+	release <- struct{}{}
+	u := waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Starts == 2 })
+	if u.State != status.Running {
+		t.Fatalf("start during stop lost: %+v", u)
+	}
+	if _, err := s.Stop(name); err != nil {
+		t.Fatal(err)
+	}
+	release <- struct{}{}
+	waitState(t, s, name, status.Stopped)
+}

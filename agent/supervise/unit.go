@@ -35,6 +35,8 @@ type loop struct {
 	runCancel context.CancelCauseFunc
 	restart   bool          // the current run is ended by a restart request
 	wake      chan struct{} // ends a backoff wait early
+	// startAgain asks for a new loop once this stopping one has ended.
+	startAgain bool
 }
 
 // snapshot copies the unit's status; maps and slices are copied so the
@@ -63,6 +65,10 @@ func (s *Supervisor) startLocked(u *unit, manual bool) {
 		u.attempt = 0
 	}
 	if l := u.loop; l != nil {
+		if l.ctx.Err() != nil {
+			l.startAgain = true // stopping: start again once it has ended
+			return
+		}
 		if u.st.State != status.Backoff {
 			return
 		}
@@ -83,6 +89,7 @@ func (s *Supervisor) startLocked(u *unit, manual bool) {
 // stopLocked cancels the unit's loop, if any, with cause.
 func stopLocked(u *unit, cause error) {
 	if u.loop != nil {
+		u.loop.startAgain = false
 		u.loop.cancel(cause)
 	}
 }
@@ -91,7 +98,7 @@ func stopLocked(u *unit, cause error) {
 // once, or starts the unit when it is not running.
 func (s *Supervisor) restartLocked(u *unit) {
 	l := u.loop
-	if l == nil || l.runCancel == nil {
+	if l == nil || l.runCancel == nil || l.ctx.Err() != nil {
 		s.startLocked(u, true)
 		return
 	}
