@@ -1,0 +1,109 @@
+// Package config is the agent's YAML configuration file: its format, its
+// defaults (applied in one place) and its validation, which reports every
+// problem at once as "file:line: message". Unknown keys are errors. The
+// file format is kept apart from run-time options: command-line flags reach
+// it only through Overrides.
+package config
+
+import "gopkg.in/yaml.v3"
+
+// Config is the whole agent configuration file. See docs/configuration.md
+// for every key and its default.
+type Config struct {
+	// ID is the device id, ^[a-z0-9][a-z0-9._-]{0,62}$. Default: the host name, sanitised.
+	ID string `yaml:"id" json:"id"`
+	// Labels are free key/value pairs published in the birth document.
+	Labels map[string]string `yaml:"labels,omitempty" json:"labels,omitempty"`
+	// Prefix is the first topic level. Default: "drover".
+	Prefix string `yaml:"prefix" json:"prefix"`
+	// DataDir holds persisted state. Default: /var/lib/drover as root, else
+	// $XDG_STATE_HOME/drover or ~/.local/state/drover.
+	DataDir string `yaml:"data_dir" json:"data_dir"`
+	// Broker is the MQTT connection.
+	Broker Broker `yaml:"broker" json:"broker"`
+	// Metrics is the Prometheus endpoint.
+	Metrics Metrics `yaml:"metrics" json:"metrics"`
+	// StatusInterval is the period of the status publication. Default: 60s.
+	StatusInterval Duration `yaml:"status_interval" json:"status_interval"`
+	// Journal sizes the in-memory log and its optional file copy.
+	Journal Journal `yaml:"journal" json:"journal"`
+	// Services are supervised at boot in dependency order.
+	Services []Service `yaml:"services,omitempty" json:"services,omitempty"`
+	// Jobs are scheduled runs of handlers or commands.
+	Jobs []Job `yaml:"jobs,omitempty" json:"jobs,omitempty"`
+	// Sensors are kept raw for the sensors package; only name and driver
+	// are checked here.
+	Sensors []Sensor `yaml:"sensors,omitempty" json:"sensors,omitempty"`
+	// OTA configures signed updates.
+	OTA OTA `yaml:"ota" json:"ota"`
+
+	file string
+	pos  positions
+}
+
+// Broker is the MQTT connection. An empty URL starts the embedded broker.
+type Broker struct {
+	// URL such as tcp://host:1883, ssl://host:8883 or ws://host/mqtt.
+	// Default: "" (embedded broker on 127.0.0.1:1883).
+	URL      string `yaml:"url" json:"url"`
+	Username string `yaml:"username,omitempty" json:"username,omitempty"`
+	// Password is a secret: Redacted replaces it.
+	Password string `yaml:"password,omitempty" json:"password,omitempty"`
+	// PasswordFile is read at connect time instead of Password.
+	PasswordFile string `yaml:"password_file,omitempty" json:"password_file,omitempty"`
+	// ClientID is the MQTT client id. Default: "drover-<id>".
+	ClientID string `yaml:"client_id" json:"client_id"`
+	// Keepalive is the MQTT keep-alive. Default: 30s.
+	Keepalive Duration `yaml:"keepalive" json:"keepalive"`
+	// CleanSession false keeps a persistent session. Default: false.
+	CleanSession bool `yaml:"clean_session" json:"clean_session"`
+	TLS          TLS  `yaml:"tls,omitempty" json:"tls,omitempty"`
+	// OfflineQueue bounds QoS 1 messages kept while disconnected. Default: 1000.
+	OfflineQueue int `yaml:"offline_queue" json:"offline_queue"`
+}
+
+// TLS holds the broker's TLS files (PEM paths).
+type TLS struct {
+	CA                 string `yaml:"ca,omitempty" json:"ca,omitempty"`
+	Cert               string `yaml:"cert,omitempty" json:"cert,omitempty"`
+	Key                string `yaml:"key,omitempty" json:"key,omitempty"`
+	ServerName         string `yaml:"server_name,omitempty" json:"server_name,omitempty"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
+}
+
+// Metrics is the Prometheus /metrics endpoint.
+type Metrics struct {
+	// Listen is host:port. Default: "127.0.0.1:9110".
+	Listen string `yaml:"listen" json:"listen"`
+	// Enabled serves /metrics. Default: true.
+	Enabled *bool `yaml:"enabled" json:"enabled"`
+}
+
+// Journal sizes the in-memory ring and its optional on-disk copy.
+type Journal struct {
+	// Records is the ring size. Default: 10000.
+	Records int `yaml:"records" json:"records"`
+	// File, when set, receives a copy of every record.
+	File string `yaml:"file,omitempty" json:"file,omitempty"`
+	// FileMax caps the file copy. Default: 10MB.
+	FileMax Size `yaml:"file_max" json:"file_max"`
+}
+
+// OTA configures signed over-the-air updates.
+type OTA struct {
+	// TrustedKeys are minisign public keys (the base64 line of a .pub file).
+	TrustedKeys []string `yaml:"trusted_keys,omitempty" json:"trusted_keys,omitempty"`
+	// Trial is how long a new version must stay healthy. Default: 2m.
+	Trial Duration `yaml:"trial" json:"trial"`
+	// AllowDowngrade accepts manifests that allow a lower build. Default: false.
+	AllowDowngrade bool `yaml:"allow_downgrade" json:"allow_downgrade"`
+}
+
+// Sensor is one item of the sensors list, kept as its YAML node for the
+// sensors package, with the two keys every sensor has.
+type Sensor struct {
+	Name   string
+	Driver string
+	// Node is the whole item, with its line numbers.
+	Node yaml.Node
+}

@@ -1,0 +1,147 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Defaults of the keys documented in docs/configuration.md.
+const (
+	DefaultPrefix         = "drover"
+	DefaultMetricsListen  = "127.0.0.1:9110"
+	DefaultKeepalive      = 30 * time.Second
+	DefaultOfflineQueue   = 1000
+	DefaultStatusInterval = 60 * time.Second
+	DefaultJournalRecords = 10000
+	DefaultJournalFileMax = Size(10 * 1000 * 1000)
+	DefaultStopTimeout    = 10 * time.Second
+	DefaultBackoff        = time.Second
+	DefaultMaxBackoff     = time.Minute
+	DefaultBurst          = 5
+	DefaultBurstWindow    = time.Minute
+	DefaultCommandTimeout = time.Hour
+	DefaultMaxConcurrent  = 4
+	DefaultOTATrial       = 2 * time.Minute
+)
+
+// system is what the defaults read outside the file: injected for tests.
+type system struct {
+	hostname func() (string, error)
+	uid      int
+	getenv   func(string) string
+	home     func() (string, error)
+}
+
+func realSystem() system {
+	return system{hostname: os.Hostname, uid: os.Getuid(), getenv: os.Getenv, home: os.UserHomeDir}
+}
+
+// Default returns the configuration used when there is no file.
+func Default() *Config {
+	c := &Config{}
+	c.applyDefaults(realSystem())
+	return c
+}
+
+// applyDefaults fills every unset key; it is the one place defaults live.
+func (c *Config) applyDefaults(sys system) {
+	if c.ID == "" {
+		host, _ := sys.hostname()
+		c.ID = SanitizeID(host)
+	}
+	setDefault(&c.Prefix, DefaultPrefix)
+	if c.DataDir == "" {
+		c.DataDir = defaultDataDir(sys)
+	}
+	setDefault(&c.Broker.ClientID, "drover-"+c.ID)
+	setDefault(&c.Broker.Keepalive, Duration(DefaultKeepalive))
+	setDefault(&c.Broker.OfflineQueue, DefaultOfflineQueue)
+	setDefault(&c.Metrics.Listen, DefaultMetricsListen)
+	c.Metrics.Enabled = orTrue(c.Metrics.Enabled)
+	setDefault(&c.StatusInterval, Duration(DefaultStatusInterval))
+	setDefault(&c.Journal.Records, DefaultJournalRecords)
+	setDefault(&c.Journal.FileMax, DefaultJournalFileMax)
+	setDefault(&c.OTA.Trial, Duration(DefaultOTATrial))
+	for i := range c.Services {
+		c.Services[i].applyDefaults()
+	}
+	for i := range c.Jobs {
+		c.Jobs[i].applyDefaults()
+	}
+}
+
+func (s *Service) applyDefaults() {
+	setDefault(&s.Kind, KindExec)
+	s.Enabled = orTrue(s.Enabled)
+	setDefault(&s.StopTimeout, Duration(DefaultStopTimeout))
+	r := &s.Restart
+	setDefault(&r.Policy, RestartOnFailure)
+	setDefault(&r.Backoff, Duration(DefaultBackoff))
+	setDefault(&r.MaxBackoff, Duration(DefaultMaxBackoff))
+	setDefault(&r.Burst, DefaultBurst)
+	setDefault(&r.Window, Duration(DefaultBurstWindow))
+}
+
+func (j *Job) applyDefaults() {
+	setDefault(&j.Overlap, OverlapSkip)
+	setDefault(&j.CatchUp, CatchUpSkip)
+	if len(j.Command) > 0 {
+		setDefault(&j.Timeout, Duration(DefaultCommandTimeout))
+	}
+	if j.Overlap == OverlapConcurrent {
+		setDefault(&j.MaxConcurrent, DefaultMaxConcurrent)
+	}
+	setDefault(&j.MaxConcurrent, 1)
+}
+
+// SanitizeID turns a host name into a valid device id: lower case, every
+// other character replaced by '-', leading punctuation dropped, at most 63
+// characters; "device" when nothing is left.
+func SanitizeID(host string) string {
+	id := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
+		}
+		return '-'
+	}, strings.ToLower(host))
+	id = strings.TrimLeft(id, "._-")
+	if len(id) > 63 {
+		id = id[:63]
+	}
+	if id == "" {
+		return "device"
+	}
+	return id
+}
+
+// defaultDataDir is /var/lib/drover for root, else the XDG state dir.
+func defaultDataDir(sys system) string {
+	if sys.uid == 0 {
+		return "/var/lib/drover"
+	}
+	if state := sys.getenv("XDG_STATE_HOME"); filepath.IsAbs(state) {
+		return filepath.Join(state, "drover")
+	}
+	if home, err := sys.home(); err == nil && home != "" {
+		return filepath.Join(home, ".local", "state", "drover")
+	}
+	return filepath.Join(os.TempDir(), "drover")
+}
+
+func setDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+func orTrue(b *bool) *bool {
+	if b != nil {
+		return b
+	}
+	t := true
+	return &t
+}

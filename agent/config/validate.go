@@ -1,0 +1,151 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"aead.dev/minisign"
+)
+
+var (
+	idRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+	nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	// brokerSchemes are the URL schemes paho accepts.
+	brokerSchemes = []string{"tcp", "mqtt", "ssl", "tls", "mqtts", "tcps", "ws", "wss"}
+)
+
+// Validate checks a configuration whose defaults are applied and returns
+// a *Problems with every problem found, or nil.
+func (c *Config) Validate() error {
+	return c.problems().err()
+}
+
+func (c *Config) problems() *Problems {
+	p := &Problems{File: c.file}
+	c.checkID(p)
+	c.checkPrefix(p)
+	c.checkBroker(p)
+	c.checkScalars(p)
+	c.checkServices(p)
+	c.checkJobs(p)
+	c.checkSensors(p)
+	c.checkOTA(p)
+	return p
+}
+
+// CheckID returns why id is not a valid device id, or nil.
+func CheckID(id string) error {
+	if idRe.MatchString(id) {
+		return nil
+	}
+	msg := "must match ^[a-z0-9][a-z0-9._-]{0,62}$"
+	switch {
+	case id == "":
+		msg = "is empty; set it, or leave it out to use the host name"
+	case strings.ContainsAny(id, "+#/"):
+		msg = "must not contain '+', '#' or '/' (MQTT wildcards and topic separator)"
+	case strings.ToLower(id) != id:
+		msg = "must be lower case"
+	case len(id) > 63:
+		msg = "is longer than 63 characters"
+	}
+	return fmt.Errorf("device id %q %s", id, msg)
+}
+
+func (c *Config) checkID(p *Problems) {
+	if err := CheckID(c.ID); err != nil {
+		p.add(c.pos, "id", "%v", err)
+	}
+}
+
+func (c *Config) checkPrefix(p *Problems) {
+	if c.Prefix == "" || strings.ContainsAny(c.Prefix, "+#") ||
+		strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") {
+		p.add(c.pos, "prefix", "%q is not a topic prefix: no '+', '#', and no leading or trailing '/'", c.Prefix)
+	}
+}
+
+func (c *Config) checkBroker(p *Problems) {
+	b := c.Broker
+	if b.URL != "" {
+		u, err := url.Parse(b.URL)
+		if err != nil || !slices.Contains(brokerSchemes, u.Scheme) || u.Host == "" {
+			p.add(c.pos, "broker.url", "%q is not a broker URL such as tcp://host:1883 (schemes: %s)",
+				b.URL, strings.Join(brokerSchemes, ", "))
+		}
+	}
+	if b.Password != "" && b.PasswordFile != "" {
+		p.add(c.pos, "broker.password_file", "set password or password_file, not both")
+	}
+	if (b.TLS.Cert == "") != (b.TLS.Key == "") {
+		p.add(c.pos, "broker.tls", "cert and key go together: set both or neither")
+	}
+	c.positive(p, "broker.keepalive", b.Keepalive)
+	if b.OfflineQueue < 1 {
+		p.add(c.pos, "broker.offline_queue", "must be at least 1, not %d", b.OfflineQueue)
+	}
+}
+
+func (c *Config) checkScalars(p *Problems) {
+	if *c.Metrics.Enabled {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			p.add(c.pos, "metrics.listen", "%q is not host:port", c.Metrics.Listen)
+		}
+	}
+	c.positive(p, "status_interval", c.StatusInterval)
+	if c.Journal.Records < 1 {
+		p.add(c.pos, "journal.records", "must be at least 1, not %d", c.Journal.Records)
+	}
+	if c.Journal.FileMax < 4096 {
+		p.add(c.pos, "journal.file_max", "must be at least 4KiB, not %s", c.Journal.FileMax)
+	}
+}
+
+func (c *Config) checkOTA(p *Problems) {
+	for i, key := range c.OTA.TrustedKeys {
+		var pk minisign.PublicKey
+		if err := pk.UnmarshalText([]byte(key)); err != nil {
+			p.add(c.pos, fmt.Sprintf("ota.trusted_keys[%d]", i), "not a minisign public key: %v", err)
+		}
+	}
+	c.positive(p, "ota.trial", c.OTA.Trial)
+}
+
+// positive reports a duration that is zero or negative.
+func (c *Config) positive(p *Problems, path string, d Duration) {
+	if d <= 0 {
+		p.add(c.pos, path, "must be a positive duration, not %s", d)
+	}
+}
+
+// nonNegative reports a negative duration.
+func (c *Config) nonNegative(p *Problems, path string, d Duration) {
+	if d < 0 {
+		p.add(c.pos, path, "must not be negative, not %s", d)
+	}
+}
+
+// oneOf reports a value outside the allowed set.
+func (c *Config) oneOf(p *Problems, path, v string, allowed ...string) {
+	if !slices.Contains(allowed, v) {
+		p.add(c.pos, path, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+}
+
+// checkName reports a bad or duplicate unit name; seen collects names.
+func (c *Config) checkName(p *Problems, path, what, name string, seen map[string]string) {
+	switch prev, dup := seen[name]; {
+	case name == "":
+		p.add(c.pos, path, "%s needs a name", what)
+	case !nameRe.MatchString(name):
+		p.add(c.pos, path+".name", "%s name %q must match %s", what, name, nameRe)
+	case dup:
+		p.add(c.pos, path+".name", "duplicate %s name %q (first at line %d)", what, name, c.pos.line(prev))
+	default:
+		seen[name] = path
+	}
+}
