@@ -89,6 +89,7 @@ func (l *lexer) parseClocks(c *calendar) error {
 	list := c.tods[:c.ntod]
 	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
 	c.ntod = uint8(dedup(list))
+	clear(c.tods[c.ntod:]) // keep specs comparable with ==
 	return nil
 }
 
