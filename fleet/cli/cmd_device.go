@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+)
+
+func (a *app) statusCmd() *cobra.Command {
+	var debug bool
+	cmd := &cobra.Command{
+		Use:   "status DEV [--debug]",
+		Short: "Show the tasks, services, jobs and sensors of a device",
+		Args:  cobra.ExactArgs(1),
+	}
+	cmd.Flags().BoolVar(&debug, "debug", false, "show args, restarts, errors with stacks and schedules")
+	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
+		var snap fleet.StatusResult
+		if err := a.call(cmd.Context(), args[0], fleet.CmdStatus, nil, &snap); err != nil {
+			return err
+		}
+		if debug && a.s.Output == OutputTable {
+			return emit(a.opts.Stdout, OutputYAML, snap, nil)
+		}
+		return a.out(snap, func() *table { return a.statusTable(snap) })
+	})
+	return cmd
+}
+
+// statusTable lists every unit and job of a snapshot, one per line.
+func (a *app) statusTable(snap status.Snapshot) *table {
+	now := a.opts.Clock.Now()
+	t := &table{header: []string{"KIND", "NAME", "STATE", "SINCE", "RESTARTS", "DETAIL"}}
+	for _, u := range append(append([]status.Unit(nil), snap.Tasks...), snap.Services...) {
+		t.add(u.Kind, u.Name, string(u.State), ago(now, &u.Since),
+			fmt.Sprint(u.Profile.Restarts), orDash(firstLine(u.Error+" "+u.Reason)))
+	}
+	for _, j := range snap.Jobs {
+		t.add("job", j.Name, jobState(j), ago(now, j.LastRun), fmt.Sprint(j.Failures), "next "+at(j.NextRun))
+	}
+	for _, r := range snap.Sensors {
+		t.add("sensor", r.Sensor+"/"+r.Metric, fmt.Sprintf("%g %s", r.Value, r.Unit), ago(now, &r.Time), "-", "-")
+	}
+	return t
+}
+
+func jobState(j status.Job) string {
+	switch {
+	case j.Broken != "":
+		return "broken"
+	case j.Paused:
+		return "paused"
+	case j.Running > 0:
+		return "running"
+	}
+	return "scheduled"
+}
+
+func at(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Local().Format(time.DateTime)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func (a *app) infoCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "info DEV",
+		Short: "Show a device's birth document (version, platform, labels, capabilities)",
+		Args:  cobra.ExactArgs(1),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			var info fleet.InfoDoc
+			if err := a.call(cmd.Context(), args[0], fleet.CmdInfo, nil, &info); err != nil {
+				return err
+			}
+			return a.out(info, func() *table { return infoTable(info) })
+		}),
+	}
+}
+
+func infoTable(i fleet.InfoDoc) *table {
+	t := &table{header: []string{"FIELD", "VALUE"}}
+	t.add("id", i.ID)
+	t.add("version", i.Version+" ("+orDash(i.Commit)+")")
+	t.add("go", i.Go)
+	t.add("platform", i.OS+"/"+i.Arch)
+	t.add("started", i.StartedAt.Local().Format(time.DateTime))
+	t.add("boot id", orDash(i.BootID))
+	labels := make([]string, 0, len(i.Labels))
+	for k, v := range i.Labels {
+		labels = append(labels, k+"="+v)
+	}
+	sort.Strings(labels)
+	t.add("labels", orDash(strings.Join(labels, ",")))
+	t.add("capabilities", orDash(strings.Join(i.Capabilities, ",")))
+	t.add("ota keys", orDash(strings.Join(i.OTAKeys, ",")))
+	return t
+}
+
+func (a *app) sensorsCmd() *cobra.Command {
+	var sensor string
+	cmd := &cobra.Command{
+		Use:   "sensors DEV [--sensor NAME]",
+		Short: "Read a device's sensors now",
+		Args:  cobra.ExactArgs(1),
+	}
+	cmd.Flags().StringVar(&sensor, "sensor", "", "read only this sensor")
+	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
+		var res fleet.SensorsResult
+		if err := a.call(cmd.Context(), args[0], fleet.CmdSensorsRead, fleet.SensorsArgs{Sensor: sensor}, &res); err != nil {
+			return err
+		}
+		return a.out(res, func() *table {
+			t := &table{header: []string{"SENSOR", "METRIC", "VALUE", "UNIT", "TIME"}}
+			for _, r := range res.Readings {
+				t.add(r.Sensor, r.Metric, fmt.Sprintf("%g", r.Value), orDash(r.Unit), r.Time.Local().Format(time.TimeOnly))
+			}
+			return t
+		})
+	})
+	return cmd
+}
+
+func (a *app) configCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "config DEV",
+		Short: "Show a device's effective configuration (secrets redacted)",
+		Args:  cobra.ExactArgs(1),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			var res fleet.ConfigResult
+			if err := a.call(cmd.Context(), args[0], fleet.CmdConfigGet, nil, &res); err != nil {
+				return err
+			}
+			if a.s.Output == OutputTable {
+				return emit(a.opts.Stdout, OutputYAML, res.Config, nil)
+			}
+			return a.out(res, nil)
+		}),
+	}
+}

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/drover-iot/drover/fleet"
+)
+
+// Exit codes of fleetctl.
+const (
+	// ExitOK: the command succeeded.
+	ExitOK = 0
+	// ExitDeviceError: a device answered with an error (or another runtime failure).
+	ExitDeviceError = 1
+	// ExitUsage: bad flags, arguments or config.
+	ExitUsage = 2
+	// ExitUnreachable: timeout, or the broker or device could not be reached.
+	ExitUnreachable = 3
+)
+
+// ErrUsage marks usage errors (exit code 2).
+var ErrUsage = errors.New("usage")
+
+// usageErrorf returns an error wrapping ErrUsage.
+func usageErrorf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, args...))
+}
+
+// runError marks an error returned while a command ran (as opposed to
+// cobra's own flag and argument errors, which are usage errors).
+type runError struct{ err error }
+
+func (e runError) Error() string { return e.err.Error() }
+func (e runError) Unwrap() error { return e.err }
+
+// ExitCode classifies err into a fleetctl exit code.
+func ExitCode(err error) int {
+	var fe *fleet.Error
+	var re runError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, ErrUsage):
+		return ExitUsage
+	case errors.Is(err, fleet.ErrTimeout), errors.Is(err, fleet.ErrUnreachable),
+		errors.Is(err, context.DeadlineExceeded):
+		return ExitUnreachable
+	case errors.As(err, &fe):
+		return ExitDeviceError
+	case errors.As(err, &re):
+		return ExitDeviceError
+	default:
+		return ExitUsage // cobra's flag, argument and unknown-command errors
+	}
+}

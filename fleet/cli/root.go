@@ -1,0 +1,145 @@
+// Package cli is the command tree of fleetctl, the Drover operator CLI.
+// It lives outside cmd/ so that tests run commands in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/spf13/cobra"
+
+	"github.com/drover-iot/drover/fleet"
+)
+
+// Options are the process environment of a fleetctl run.
+type Options struct {
+	// Stdout and Stderr receive output and errors. Default: os.Stdout, os.Stderr.
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment. Default: os.Getenv.
+	Getenv func(string) string
+	// ConfigPath is the default config file. Default: DefaultConfigPath().
+	ConfigPath string
+	// Clock gives "now" for ages and uptimes. Default: the real clock.
+	Clock clockwork.Clock
+}
+
+func (o Options) withDefaults() Options {
+	if o.Stdout == nil {
+		o.Stdout = os.Stdout
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.ConfigPath == "" {
+		o.ConfigPath = DefaultConfigPath()
+	}
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	return o
+}
+
+// app holds the state of one fleetctl run.
+type app struct {
+	opts       Options
+	flags      Settings // bound to the global flags
+	configPath string
+	s          Settings // resolved in PersistentPreRunE
+}
+
+// Execute runs fleetctl with args and returns its exit code.
+func Execute(ctx context.Context, args []string, opts Options) int {
+	opts = opts.withDefaults()
+	root := NewCommand(opts)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(opts.Stderr, "Error:", err)
+		if ExitCode(err) == ExitUsage {
+			fmt.Fprintf(opts.Stderr, "Run '%s --help' for usage.\n", root.Name())
+		}
+	}
+	return ExitCode(err)
+}
+
+// NewCommand builds the fleetctl command tree.
+func NewCommand(opts Options) *cobra.Command {
+	a := &app{opts: opts.withDefaults()}
+	root := &cobra.Command{
+		Use:           "fleetctl",
+		Short:         "Watch and steer a fleet of Drover devices over MQTT",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			a.s, err = resolve(a.flags, cmd.Flags(), a.configPath, cmd.Flags().Changed("config"), a.opts.Getenv)
+			return err
+		},
+	}
+	root.SetOut(a.opts.Stdout)
+	root.SetErr(a.opts.Stderr)
+	a.flags.bind(root.PersistentFlags())
+	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
+	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.brokerCmd())
+	return root
+}
+
+// run marks the errors of a command's body so that ExitCode can tell them
+// from cobra's usage errors.
+func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := fn(cmd, args); err != nil {
+			return runError{err}
+		}
+		return nil
+	}
+}
+
+// withClient dials the broker and calls fn, all within --timeout.
+func (a *app) withClient(ctx context.Context, fn func(context.Context, *fleet.Client) error) error {
+	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
+	defer cancel()
+	c, err := fleet.Dial(ctx, a.s.clientOptions())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(ctx, c)
+}
+
+// call sends one request and decodes its result into result (may be nil).
+func (a *app) call(ctx context.Context, dev, cmd string, args, result any) error {
+	if err := fleet.ValidDeviceID(dev); err != nil {
+		return usageErrorf("%v", err)
+	}
+	return a.withClient(ctx, func(ctx context.Context, c *fleet.Client) error {
+		r, err := c.Request(ctx, dev, cmd, args)
+		if err != nil {
+			return fmt.Errorf("%s: %w", dev, err)
+		}
+		if result == nil {
+			return nil
+		}
+		if err := r.Decode(result); err != nil {
+			return fmt.Errorf("%s: %w", dev, err)
+		}
+		return nil
+	})
+}
+
+// out prints doc in the chosen format.
+func (a *app) out(doc any, tableFn func() *table) error {
+	return emit(a.opts.Stdout, a.s.Output, doc, tableFn)
+}
+
+// errDeviceFailures is returned when some devices of a multi-device command failed.
+var errDeviceFailures = errors.New("some devices failed")
