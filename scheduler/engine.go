@@ -22,6 +22,7 @@ type engine struct {
 	armed    time.Time      // when the timer is set to fire; zero when stopped
 	inflight int            // run goroutines not yet finished
 	workers  sync.WaitGroup // run goroutines and skip reports
+	deferred []func()       // goroutine starts, run by settle
 	stopping bool
 
 	base       context.Context // parent of every run's context
@@ -49,24 +50,52 @@ func (e *engine) start(ctx context.Context) {
 }
 
 // loop is the owner goroutine: it waits for the timer, a request, a
-// finished run or the stop signal, and re-arms the one timer after each.
+// finished run or the stop signal. After each event it settles: re-arms
+// the one timer, then starts the goroutines the event asked for, so no
+// handler or report can observe an unarmed timer.
 func (e *engine) loop(ctx context.Context) error {
+	e.settle()
 	for {
-		e.arm()
 		select {
 		case <-ctx.Done():
 			return e.stop()
 		case <-e.s.closeReq:
 			return e.stop()
 		case r := <-e.s.reqs:
-			r.reply <- r.op(e)
+			e.pollTimer()
+			err := r.op(e)
+			e.settle()
+			r.reply <- err
 		case m := <-e.s.finished:
 			e.complete(m)
+			e.settle()
 		case <-e.timer.Chan():
 			e.armed = time.Time{}
 			e.tick(e.now())
+			e.settle()
 		}
 	}
+}
+
+// pollTimer handles a timer expiry that is already waiting, so a request
+// sees every job that came due before it was sent.
+func (e *engine) pollTimer() {
+	select {
+	case <-e.timer.Chan():
+		e.armed = time.Time{}
+		e.tick(e.now())
+	default:
+	}
+}
+
+// settle re-arms the timer and then starts the deferred goroutines.
+func (e *engine) settle() {
+	e.arm()
+	for i, f := range e.deferred {
+		f()
+		e.deferred[i] = nil
+	}
+	e.deferred = e.deferred[:0]
 }
 
 // wakeAt is when the engine must next wake: the earliest fire time or the

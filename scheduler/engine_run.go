@@ -77,8 +77,9 @@ func (e *engine) launch(ent *entry, run Run, now time.Time) {
 	if t := time.Duration(ent.def.Timeout); t > 0 {
 		ctx, cancel = clockwork.WithTimeout(parent, e.cfg.clock, t)
 	}
+	h := ent.handler
 	e.workers.Add(1)
-	go e.s.execute(ctx, cancel, ent.handler, ent, run, &e.workers)
+	e.deferred = append(e.deferred, func() { go e.s.execute(ctx, cancel, h, ent, run, &e.workers) })
 }
 
 // execute runs the handler, reports to the owner, then to the observer.
@@ -160,8 +161,10 @@ func (e *engine) observeSkip(ent *entry, run Run, now time.Time) {
 		Lateness: now.Sub(run.Nominal), Skipped: true, Manual: run.Manual,
 	}
 	e.workers.Add(1)
-	go func() {
-		defer e.workers.Done()
-		obs(r)
-	}()
+	e.deferred = append(e.deferred, func() {
+		go func() {
+			defer e.workers.Done()
+			obs(r)
+		}()
+	})
 }

@@ -20,6 +20,7 @@ type Scheduler struct {
 	closeReq  chan struct{}
 	stopping  chan struct{} // closed when Run stops taking requests
 	dead      chan struct{} // closed when Run has returned
+	ready     chan struct{} // closed when Run serves requests
 	closeOnce sync.Once
 
 	mu     sync.Mutex
@@ -56,6 +57,7 @@ func New(reg *Registry, opts ...Option) *Scheduler {
 		closeReq: make(chan struct{}),
 		stopping: make(chan struct{}),
 		dead:     make(chan struct{}),
+		ready:    make(chan struct{}),
 	}
 	s.eng = newEngine(s)
 	return s
@@ -79,6 +81,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	s.phase = phaseRunning
 	s.eng.start(ctx)
 	s.mu.Unlock()
+	close(s.ready)
 
 	err := s.eng.loop(ctx)
 
