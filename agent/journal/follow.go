@@ -24,7 +24,8 @@ type Follower struct {
 }
 
 // Follow subscribes to records appended from now on that match q (q.N is
-// ignored). With q.AfterSeq set, held records after that Seq come first.
+// ignored). With q.AfterSeq set, held records after that Seq come first
+// (records after it that are no longer held count as dropped).
 // buffer is the channel capacity (at least 1). A record delivered after
 // losses carries their number in Record.Dropped. The follower ends, and
 // its channel is closed, on Close of the follower or of the journal.

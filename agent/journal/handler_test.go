@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 )
@@ -117,4 +118,22 @@ func FuzzAppendDuration(f *testing.F) {
 			t.Fatalf("appendDuration(%d) = %q, want %q", n, got, want)
 		}
 	})
+}
+
+// TestHandlerTeeAndSiblings shows the daemon's set-up (journal plus stderr
+// text through slog.NewMultiHandler) and that sibling loggers made with
+// With do not share attributes.
+func TestHandlerTeeAndSiblings(t *testing.T) {
+	j, _ := newTest(t, Options{Records: 16, RecordBytes: 128})
+	var text strings.Builder
+	base := slog.New(slog.NewMultiHandler(j.Handler(nil), slog.NewTextHandler(&text, nil))).With("a", 1)
+	base.With("b", 2).Info("first")
+	base.With("c", 3).Info("second")
+	got := j.Cat(Query{})
+	if len(got) != 2 || got[0].Attrs != "a=1 b=2" || got[1].Attrs != "a=1 c=3" {
+		t.Errorf("journal = %v", got)
+	}
+	if !strings.Contains(text.String(), "msg=second a=1 c=3") {
+		t.Errorf("text handler got %q", text.String())
+	}
 }
