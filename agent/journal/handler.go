@@ -54,8 +54,10 @@ func (j *Journal) Handler(opts *HandlerOptions) *Handler { return NewHandler(j, 
 // Enabled reports whether records of level l are recorded.
 func (h *Handler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level.Level() }
 
-// Handle appends r to the journal. It never returns an error: a record
-// that does not fit is truncated, and after Close records are discarded.
+// Handle appends r to the journal, stamped with r.Time (slog's clock), or
+// with the journal's clock when r.Time is zero. It never returns an error:
+// a record that does not fit is truncated, and after Close records are
+// discarded.
 func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	bp := h.j.bufs.Get().(*[]byte)
 	buf := append((*bp)[:0], h.prefix...)
