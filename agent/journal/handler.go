@@ -9,8 +9,10 @@ import (
 // when their value is a string and they are not inside a group:
 // logger.With("component", "mqtt") or logger.With("source", "svc:modbus").
 const (
+	// KeyComponent is the key STYLE.md uses: logger.With("component", name).
 	KeyComponent = "component"
-	KeySource    = "source"
+	// KeySource is the alternative key, named after Record.Source.
+	KeySource = "source"
 )
 
 // HandlerOptions configures a Handler.

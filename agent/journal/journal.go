@@ -25,11 +25,17 @@ import (
 
 // Defaults and limits of Options.
 const (
-	DefaultRecords      = 4096
-	DefaultRecordBytes  = 256
-	MinRecords          = 16
-	MinRecordBytes      = 128
-	MaxRecordBytes      = 1 << 14
+	// DefaultRecords is the default number of slots.
+	DefaultRecords = 4096
+	// DefaultRecordBytes is the default text capacity of a slot.
+	DefaultRecordBytes = 256
+	// MinRecords is the smallest number of slots accepted.
+	MinRecords = 16
+	// MinRecordBytes is the smallest slot capacity accepted.
+	MinRecordBytes = 128
+	// MaxRecordBytes is the largest slot capacity accepted.
+	MaxRecordBytes = 1 << 14
+	// DefaultCloseTimeout is how long Close waits for the disk copy by default.
 	DefaultCloseTimeout = 5 * time.Second
 )
 

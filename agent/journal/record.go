@@ -27,12 +27,15 @@ const TimeLayout = "2006-01-02 15:04:05.000"
 // Record is one journal entry as readers see it.
 type Record struct {
 	// Seq numbers records from 1, increasing by one per Append.
-	Seq   uint64
-	Time  time.Time
+	Seq uint64
+	// Time is when the record was written, in Options.Location.
+	Time time.Time
+	// Level is the slog level; its stable name is slog's (see ParseLevel).
 	Level slog.Level
 	// Source names the component that wrote the record (see SourceAgent).
 	Source string
-	Msg    string
+	// Msg is the message, as given to Append or to the slog call.
+	Msg string
 	// Attrs holds the attributes as space-separated key=value text,
 	// values quoted with strconv.Quote when they need it.
 	Attrs string
