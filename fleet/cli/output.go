@@ -62,7 +62,7 @@ func writeYAML(w io.Writer, doc any) error {
 }
 
 func blockStyle(n *yaml.Node) {
-	n.Style &^= yaml.FlowStyle
+	n.Style = 0 // block collections, plain scalars (quoted only where needed)
 	for _, c := range n.Content {
 		blockStyle(c)
 	}
