@@ -63,30 +63,25 @@ func New(opts ...Option) *Supervisor {
 
 // Register makes fn available to tasks under name.
 func (s *Supervisor) Register(name string, fn Func) error {
-	if err := checkName(name); err != nil || fn == nil {
-		return fmt.Errorf("%w: function %q", ErrBadName, name)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.funcs[name]; ok {
-		return fmt.Errorf("%w: function %q", ErrExists, name)
-	}
-	s.funcs[name] = fn
-	return nil
+	return register(s, s.funcs, "function", name, fn, fn == nil)
 }
 
 // RegisterKind makes a service kind available; factory builds the Func of
 // each service of that kind.
 func (s *Supervisor) RegisterKind(kind string, factory KindFactory) error {
-	if err := checkName(kind); err != nil || factory == nil {
-		return fmt.Errorf("%w: kind %q", ErrBadName, kind)
+	return register(s, s.kinds, "kind", kind, factory, factory == nil)
+}
+
+func register[T any](s *Supervisor, m map[string]T, what, name string, v T, isNil bool) error {
+	if err := checkName(name); err != nil || isNil {
+		return fmt.Errorf("%w: %s %q", ErrBadName, what, name)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.kinds[kind]; ok {
-		return fmt.Errorf("%w: kind %q", ErrExists, kind)
+	if _, ok := m[name]; ok {
+		return fmt.Errorf("%w: %s %q", ErrExists, what, name)
 	}
-	s.kinds[kind] = factory
+	m[name] = v
 	return nil
 }
 
