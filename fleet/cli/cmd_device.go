@@ -81,11 +81,7 @@ func (a *app) infoCmd() *cobra.Command {
 		Short: "Show a device's birth document (version, platform, labels, capabilities)",
 		Args:  cobra.ExactArgs(1),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			var info fleet.InfoDoc
-			if err := a.call(cmd.Context(), args[0], fleet.CmdInfo, nil, &info); err != nil {
-				return err
-			}
-			return a.out(info, func() *table { return infoTable(info) })
+			return query(a, cmd, args[0], fleet.CmdInfo, nil, infoTable)
 		}),
 	}
 }
@@ -118,19 +114,17 @@ func (a *app) sensorsCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&sensor, "sensor", "", "read only this sensor")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
-		var res fleet.SensorsResult
-		if err := a.call(cmd.Context(), args[0], fleet.CmdSensorsRead, fleet.SensorsArgs{Sensor: sensor}, &res); err != nil {
-			return err
-		}
-		return a.out(res, func() *table {
-			t := &table{header: []string{"SENSOR", "METRIC", "VALUE", "UNIT", "TIME"}}
-			for _, r := range res.Readings {
-				t.add(r.Sensor, r.Metric, fmt.Sprintf("%g", r.Value), orDash(r.Unit), r.Time.Local().Format(time.TimeOnly))
-			}
-			return t
-		})
+		return query(a, cmd, args[0], fleet.CmdSensorsRead, fleet.SensorsArgs{Sensor: sensor}, sensorsTable)
 	})
 	return cmd
+}
+
+func sensorsTable(res fleet.SensorsResult) *table {
+	t := &table{header: []string{"SENSOR", "METRIC", "VALUE", "UNIT", "TIME"}}
+	for _, r := range res.Readings {
+		t.add(r.Sensor, r.Metric, fmt.Sprintf("%g", r.Value), orDash(r.Unit), r.Time.Local().Format(time.TimeOnly))
+	}
+	return t
 }
 
 func (a *app) configCmd() *cobra.Command {

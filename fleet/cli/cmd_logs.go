@@ -56,14 +56,14 @@ func (a *app) follow(ctx context.Context, dev string, args fleet.LogsArgs) error
 	if err := fleet.ValidDeviceID(dev); err != nil {
 		return usageErrorf("%v", err)
 	}
-	dialCtx, cancel := context.WithTimeout(ctx, a.s.Timeout)
-	defer cancel()
-	c, err := fleet.Dial(dialCtx, a.s.clientOptions())
+	c, err := a.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	r, err := c.Request(dialCtx, dev, fleet.CmdLogs, args)
+	rctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
+	defer cancel()
+	r, err := c.Request(rctx, dev, fleet.CmdLogs, args)
 	var res fleet.LogsResult
 	if err == nil {
 		err = r.Decode(&res)

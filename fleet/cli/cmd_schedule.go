@@ -83,11 +83,7 @@ func checkScheduleAdd(add *fleet.ScheduleAddArgs, kv []string) error {
 }
 
 func (a *app) jobs(cmd *cobra.Command, dev, command string, args any) error {
-	var res fleet.JobsResult
-	if err := a.call(cmd.Context(), dev, command, args, &res); err != nil {
-		return err
-	}
-	return a.out(res, func() *table { return a.jobsTable(res.Jobs) })
+	return query(a, cmd, dev, command, args, func(r fleet.JobsResult) *table { return a.jobsTable(r.Jobs) })
 }
 
 func (a *app) jobsTable(jobs []status.Job) *table {

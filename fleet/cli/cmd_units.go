@@ -56,11 +56,7 @@ func (a *app) unitGroup(noun, short, listCmd string, actions []action) *cobra.Co
 }
 
 func (a *app) units(cmd *cobra.Command, dev, command string, args any) error {
-	var res fleet.UnitsResult
-	if err := a.call(cmd.Context(), dev, command, args, &res); err != nil {
-		return err
-	}
-	return a.out(res, func() *table { return a.unitsTable(res.Units) })
+	return query(a, cmd, dev, command, args, func(r fleet.UnitsResult) *table { return a.unitsTable(r.Units) })
 }
 
 func (a *app) unitsTable(units []status.Unit) *table {

@@ -104,16 +104,32 @@ func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 	}
 }
 
+// dial connects to the broker within --timeout.
+func (a *app) dial(ctx context.Context) (*fleet.Client, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
+	defer cancel()
+	return fleet.Dial(ctx, a.s.clientOptions())
+}
+
 // withClient dials the broker and calls fn, all within --timeout.
 func (a *app) withClient(ctx context.Context, fn func(context.Context, *fleet.Client) error) error {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
-	c, err := fleet.Dial(ctx, a.s.clientOptions())
+	c, err := a.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	return fn(ctx, c)
+}
+
+// query sends one request and prints its result of type T.
+func query[T any](a *app, cmd *cobra.Command, dev, command string, args any, tableFn func(T) *table) error {
+	var res T
+	if err := a.call(cmd.Context(), dev, command, args, &res); err != nil {
+		return err
+	}
+	return a.out(res, func() *table { return tableFn(res) })
 }
 
 // call sends one request and decodes its result into result (may be nil).
