@@ -35,7 +35,7 @@ type Service struct {
 	Args map[string]any `yaml:"args,omitempty" json:"args,omitempty"`
 	// Env is added to the process's minimal environment.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
-	// Dir is the working directory. Default: the data dir.
+	// Dir is the working directory. Default: the agent's.
 	Dir string `yaml:"dir,omitempty" json:"dir,omitempty"`
 	// Requires names services started before this one.
 	Requires []string `yaml:"requires,omitempty" json:"requires,omitempty"`
