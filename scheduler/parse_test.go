@@ -6,13 +6,36 @@ import (
 	"testing"
 )
 
+// errCase is one row of a parse error table.
+type errCase struct {
+	spec     string
+	pos      int
+	expected string // a substring of ParseError.Expected
+	got      string
+}
+
+// runErrorTable checks that each spec fails with the wanted ParseError.
+func runErrorTable(t *testing.T, cases []errCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.spec, func(t *testing.T) {
+			_, err := Parse(tc.spec)
+			if !errors.Is(err, ErrBadSpec) {
+				t.Fatalf("err = %v, want ErrBadSpec", err)
+			}
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %T, want *ParseError", err)
+			}
+			if pe.Pos != tc.pos || pe.Got != tc.got || !strings.Contains(pe.Expected, tc.expected) || pe.Text != tc.spec {
+				t.Fatalf("got %+v, want pos %d got %q expected %q", *pe, tc.pos, tc.got, tc.expected)
+			}
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
-	cases := []struct {
-		spec     string
-		pos      int
-		expected string
-		got      string
-	}{
+	runErrorTable(t, []errCase{
 		{"", 0, `"every", "cron"`, endOfInput},
 		{"sometimes", 0, `"every", "cron"`, "sometimes"},
 		{"every 10 parsecs", 9, "a unit (s, m, h, d, w)", "parsecs"},
@@ -44,22 +67,7 @@ func TestParseErrors(t *testing.T) {
 		{"between 5m or 10m", 11, `"and"`, "or"},
 		{"at tomorrow", 3, "an RFC 3339 time", "tomorrow"},
 		{"at 3026-01-01T00:00:00Z", 3, "between 1900 and 2200", "3026-01-01T00:00:00Z"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.spec, func(t *testing.T) {
-			_, err := Parse(tc.spec)
-			if !errors.Is(err, ErrBadSpec) {
-				t.Fatalf("err = %v, want ErrBadSpec", err)
-			}
-			var pe *ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("err = %T, want *ParseError", err)
-			}
-			if pe.Pos != tc.pos || pe.Got != tc.got || !strings.Contains(pe.Expected, tc.expected) || pe.Text != tc.spec {
-				t.Fatalf("got %+v, want pos %d got %q expected %q", *pe, tc.pos, tc.got, tc.expected)
-			}
-		})
-	}
+	})
 }
 
 func TestParseErrorMessage(t *testing.T) {
