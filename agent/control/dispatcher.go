@@ -1,0 +1,218 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/drover-iot/drover/fleet"
+)
+
+// Defaults of the dispatcher's options.
+const (
+	DefaultWorkers     = 4
+	DefaultMaxFollows  = 8
+	DefaultStopTimeout = 5 * time.Second
+	DefaultLogsN       = 100
+)
+
+// handlerFunc runs one command and returns its result.
+type handlerFunc func(ctx context.Context, req fleet.Request) (any, error)
+
+// Dispatcher runs the commands received by one device.
+type Dispatcher struct {
+	dev         string
+	deps        Deps
+	topics      fleet.Topics
+	clock       clockwork.Clock
+	log         *slog.Logger
+	limit       int
+	workers     int
+	stopTimeout time.Duration
+	classify    func(error) *fleet.Error
+	cache       *fleet.ReplyCache
+	started     time.Time
+	handlers    map[string]handlerFunc
+	follows     *followSet
+	wg          sync.WaitGroup
+}
+
+// Option configures a Dispatcher.
+type Option func(*Dispatcher)
+
+// WithClock sets the clock. Default: the real clock.
+func WithClock(c clockwork.Clock) Option { return func(d *Dispatcher) { d.clock = c } }
+
+// WithLogger sets the logger. Default: a discard logger.
+func WithLogger(l *slog.Logger) Option {
+	return func(d *Dispatcher) { d.log = l.With("component", "control") }
+}
+
+// WithTopics sets the topic prefix. Default: fleet.Topics{} ("drover").
+func WithTopics(t fleet.Topics) Option { return func(d *Dispatcher) { d.topics = t } }
+
+// WithPayloadLimit sets the largest accepted request. Default: fleet.DefaultPayloadLimit.
+func WithPayloadLimit(n int) Option { return func(d *Dispatcher) { d.limit = n } }
+
+// WithWorkers bounds how many requests run at once. Default: DefaultWorkers.
+func WithWorkers(n int) Option { return func(d *Dispatcher) { d.workers = max(n, 1) } }
+
+// WithStopTimeout bounds Run's wait for running commands and leases at
+// the end. Default: DefaultStopTimeout.
+func WithStopTimeout(t time.Duration) Option { return func(d *Dispatcher) { d.stopTimeout = t } }
+
+// WithClassifier maps dependency errors to protocol errors (for example a
+// back end's own not-found error); it returns nil to fall back to the
+// default mapping. Default: none.
+func WithClassifier(f func(error) *fleet.Error) Option {
+	return func(d *Dispatcher) { d.classify = f }
+}
+
+// New builds a dispatcher for device dev.
+func New(dev string, deps Deps, opts ...Option) (*Dispatcher, error) {
+	if err := fleet.ValidDeviceID(dev); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if deps.Publisher == nil {
+		return nil, fmt.Errorf("%w: no publisher", ErrConfig)
+	}
+	d := &Dispatcher{
+		dev: dev, deps: deps, clock: clockwork.NewRealClock(),
+		log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		workers: DefaultWorkers, stopTimeout: DefaultStopTimeout,
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	d.cache = fleet.NewReplyCache(d.clock, 0, 0)
+	d.started = d.clock.Now()
+	d.handlers = d.commandTable()
+	d.follows = newFollowSet(d, DefaultMaxFollows)
+	return d, nil
+}
+
+// Run handles the request payloads received on in, at most the configured
+// number at a time, until ctx ends; then it waits (bounded) for running
+// commands and ends the follow leases. It blocks.
+func (d *Dispatcher) Run(ctx context.Context, in <-chan []byte) error {
+	sem := make(chan struct{}, d.workers)
+	defer d.follows.closeAll()
+	for {
+		select {
+		case <-ctx.Done():
+			return d.wait()
+		case payload := <-in:
+			sem <- struct{}{} // handlers honour ctx, so a slot frees up
+			d.wg.Add(1)
+			go func() {
+				defer func() { <-sem; d.wg.Done() }()
+				d.Handle(ctx, payload)
+			}()
+		}
+	}
+}
+
+func (d *Dispatcher) wait() error {
+	done := make(chan struct{})
+	go func() { d.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-d.clock.After(d.stopTimeout):
+		return fmt.Errorf("%w: commands still running after %v", ErrStopTimeout, d.stopTimeout)
+	}
+}
+
+// Handle decodes and runs one request and publishes its reply. It returns
+// the reply, and false when none was sent (a duplicate still running).
+func (d *Dispatcher) Handle(ctx context.Context, payload []byte) (fleet.Reply, bool) {
+	req, perr := fleet.DecodeRequest(payload, d.limit, d.clock.Now())
+	if perr != nil {
+		d.log.Warn("refused request", "id", req.ID, "cmd", req.Cmd, "code", perr.Code, "err", perr.Message)
+		return d.send(req, fleet.ErrorReply(req.ID, perr)), true
+	}
+	cached, claim := d.cache.Claim(req.From, req.ID)
+	switch claim {
+	case fleet.ClaimInFlight:
+		return fleet.Reply{}, false
+	case fleet.ClaimDone:
+		return d.send(req, cached), true
+	}
+	reply := d.execute(ctx, req)
+	d.cache.Complete(req.From, req.ID, reply)
+	d.send(req, reply)
+	if req.Cmd == fleet.CmdAgentRestart && reply.Err() == nil {
+		d.deps.Restart()
+	}
+	return reply, true
+}
+
+// execute runs req's handler, turning a panic into an internal error.
+func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply fleet.Reply) {
+	h, ok := d.handlers[req.Cmd]
+	if !ok {
+		return fleet.ErrorReply(req.ID, fleet.Errorf(fleet.CodeUnknownCommand, "unknown command %q", clip(req.Cmd)))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("command panicked", "cmd", req.Cmd, "panic", p)
+			reply = fleet.ErrorReply(req.ID, fleet.Errorf(fleet.CodeInternal, "command %s panicked: %v", req.Cmd, p))
+		}
+	}()
+	res, err := h(ctx, req)
+	if err != nil {
+		d.log.Info("command failed", "cmd", req.Cmd, "id", req.ID, "err", err)
+		return fleet.ErrorReply(req.ID, d.protocolError(err))
+	}
+	return fleet.ResultReply(req.ID, res)
+}
+
+// send publishes r on the reply topic of req and returns it.
+func (d *Dispatcher) send(req fleet.Request, r fleet.Reply) fleet.Reply {
+	payload, err := json.Marshal(r)
+	if err != nil {
+		payload, _ = json.Marshal(fleet.ErrorReply(r.ID, err))
+	}
+	topic := d.topics.Reply(d.dev, req.From)
+	if err := d.deps.Publisher.PublishReply(topic, payload); err != nil {
+		d.log.Warn("reply not queued", "topic", topic, "id", r.ID, "err", err)
+	}
+	return r
+}
+
+// protocolError maps err to the reply's error object.
+func (d *Dispatcher) protocolError(err error) *fleet.Error {
+	var fe *fleet.Error
+	if errors.As(err, &fe) {
+		return fe
+	}
+	if d.classify != nil {
+		if e := d.classify(err); e != nil {
+			return e
+		}
+	}
+	for _, m := range []struct {
+		sentinel error
+		code     fleet.Code
+	}{{ErrNotFound, fleet.CodeNotFound}, {ErrConflict, fleet.CodeConflict}, {ErrBadArgs, fleet.CodeBadRequest}, {ErrUnavailable, fleet.CodeUnavailable}} {
+		if errors.Is(err, m.sentinel) {
+			return &fleet.Error{Code: m.code, Message: err.Error()}
+		}
+	}
+	return &fleet.Error{Code: fleet.CodeInternal, Message: err.Error()}
+}
+
+func clip(s string) string {
+	const maxLen = 64
+	if len(s) > maxLen {
+		return s[:maxLen] + "..."
+	}
+	return s
+}

@@ -1,0 +1,216 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"go.uber.org/goleak"
+
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func request(id, cmd string, args any) []byte {
+	req := map[string]any{"v": 1, "id": id, "cmd": cmd, "from": "op1"}
+	if args != nil {
+		req["args"] = args
+	}
+	b, _ := json.Marshal(req)
+	return b
+}
+
+func TestCommands(t *testing.T) {
+	tests := []struct {
+		cmd      string
+		args     any
+		wantCode fleet.Code // empty: success
+		want     string     // substring of the result JSON
+	}{
+		{"ping", nil, "", `"version":"v9"`},
+		{"info", nil, "", `"id":"dev1"`},
+		{"status", nil, "", `"device":"dev1"`},
+		{"task.list", nil, "", `"blink@1"`},
+		{"task.stop", map[string]any{"name": "blink*"}, "", `"state":"stopped"`},
+		{"task.start", map[string]any{"name": "blink"}, "", `"name":"blink"`},
+		{"task.restart", map[string]any{"name": "nope"}, fleet.CodeNotFound, ""},
+		{"task.stop", nil, fleet.CodeBadRequest, ""},
+		{"task.stop", map[string]any{"name": "x", "extra": 1}, fleet.CodeBadRequest, ""},
+		{"service.list", nil, "", `"blinkd"`},
+		{"service.disable", map[string]any{"name": "blinkd"}, "", `"state":"stopped"`},
+		{"service.enable", map[string]any{"name": "blink"}, fleet.CodeNotFound, ""}, // a task, not a service
+		{"service.restart", map[string]any{"name": "blink*"}, "", `"blinkd"`},
+		{"logs", map[string]any{"n": 2}, "", `"msg":"b"},{`},
+		{"logs", map[string]any{"grep": "("}, fleet.CodeBadRequest, ""},
+		{"schedule.list", nil, "", `"nightly"`},
+		{"schedule.add", map[string]any{"name": "n2", "spec": "every 10s", "job": "backup"}, "", `"name":"n2"`},
+		{"schedule.add", map[string]any{"name": "n3", "spec": "every 10s", "job": "rm -rf /"}, fleet.CodeNotFound, ""},
+		{"schedule.add", map[string]any{"name": "nightly", "spec": "every 10s", "job": "backup"}, fleet.CodeConflict, ""},
+		{"schedule.add", map[string]any{"name": "n4"}, fleet.CodeBadRequest, ""},
+		{"schedule.pause", map[string]any{"name": "nightly"}, "", `"paused":true`},
+		{"schedule.run", map[string]any{"name": "nightly"}, "", `"runs":1`},
+		{"schedule.remove", map[string]any{"name": "ghost"}, fleet.CodeNotFound, ""},
+		{"sensors.read", nil, "", `"temperature"`},
+		{"sensors.read", map[string]any{"sensor": "x"}, fleet.CodeNotFound, ""},
+		{"config.get", nil, "", `redacted`},
+		{"ota.apply", nil, fleet.CodeUnknownCommand, ""},
+		{"rm", nil, fleet.CodeUnknownCommand, ""},
+	}
+	f := newFixture(t)
+	for i, tt := range tests {
+		t.Run(fmt.Sprintf("%d_%s", i, tt.cmd), func(t *testing.T) {
+			r, ok := f.d.Handle(context.Background(), request(fmt.Sprint("id", i), tt.cmd, tt.args))
+			if !ok {
+				t.Fatal("no reply")
+			}
+			checkReply(t, r, tt.wantCode, tt.want)
+		})
+	}
+	if n := len(f.pub.replies()); n != len(tests) {
+		t.Errorf("published %d replies, want %d", n, len(tests))
+	}
+	for _, m := range f.pub.replies() {
+		if m.topic != "drover/dev1/reply/op1" {
+			t.Errorf("reply topic %q", m.topic)
+		}
+	}
+}
+
+func checkReply(t *testing.T, r fleet.Reply, code fleet.Code, want string) {
+	t.Helper()
+	if code != "" {
+		if r.Error == nil || r.Error.Code != code {
+			t.Fatalf("reply %+v error %+v, want code %s", r, r.Error, code)
+		}
+		return
+	}
+	if err := r.Err(); err != nil {
+		t.Fatalf("unexpected error reply: %v", err)
+	}
+	if !strings.Contains(string(r.Result), want) {
+		t.Errorf("result %s lacks %s", r.Result, want)
+	}
+}
+
+func TestRefusedRequests(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
+	f := newFixture(t, WithClock(clock), WithPayloadLimit(1024))
+	tests := []struct {
+		name    string
+		payload string
+		code    fleet.Code
+		topic   string
+	}{
+		{"malformed JSON", `{"v":1,`, fleet.CodeBadRequest, "drover/dev1/reply"},
+		{"missing cmd", `{"v":1,"id":"a","from":"op1"}`, fleet.CodeBadRequest, "drover/dev1/reply/op1"},
+		{"oversized", `{"v":1,"id":"b","from":"op1","cmd":"ping","args":{"x":"` + strings.Repeat("x", 2000) + `"}}`, fleet.CodeTooLarge, "drover/dev1/reply/op1"},
+		{"expired", `{"v":1,"id":"c","from":"op1","cmd":"ping","exp":"2026-11-21T09:59:59Z"}`, fleet.CodeExpired, "drover/dev1/reply/op1"},
+		{"bad from", `{"v":1,"id":"d","from":"a/b","cmd":"nope"}`, fleet.CodeUnknownCommand, "drover/dev1/reply"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(f.pub.replies())
+			r, ok := f.d.Handle(context.Background(), []byte(tt.payload))
+			if !ok || r.Error == nil || r.Error.Code != tt.code {
+				t.Fatalf("reply %+v (sent %v), want %s", r, ok, tt.code)
+			}
+			got := f.pub.replies()
+			if len(got) != before+1 || got[len(got)-1].topic != tt.topic {
+				t.Fatalf("published %v, want one reply on %s", got[before:], tt.topic)
+			}
+		})
+	}
+	if r, _ := f.d.Handle(context.Background(), request("after", "ping", nil)); r.Err() != nil {
+		t.Errorf("agent stopped serving after refused requests: %v", r.Err())
+	}
+}
+
+func TestDuplicateAnsweredFromCache(t *testing.T) {
+	f := newFixture(t)
+	payload := request("dup", "schedule.run", map[string]any{"name": "nightly"})
+	first, _ := f.d.Handle(context.Background(), payload)
+	second, ok := f.d.Handle(context.Background(), payload)
+	if !ok || string(first.Result) != string(second.Result) {
+		t.Fatalf("second reply %s, want the cached %s", second.Result, first.Result)
+	}
+	if runs := f.sched.Jobs()[0].Runs; runs != 1 {
+		t.Errorf("job ran %d times, want 1 (duplicate executed)", runs)
+	}
+	if n := len(f.pub.replies()); n != 2 {
+		t.Errorf("%d replies published, want 2", n)
+	}
+}
+
+func TestAgentRestartAfterReply(t *testing.T) {
+	f := newFixture(t)
+	r, _ := f.d.Handle(context.Background(), request("r1", "agent.restart", nil))
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	select {
+	case <-f.restarts:
+	default:
+		t.Fatal("restart not requested")
+	}
+	if len(f.pub.replies()) != 1 {
+		t.Error("restart requested without a reply")
+	}
+}
+
+func TestUnavailableWithoutDeps(t *testing.T) {
+	d, err := New("dev1", Deps{Publisher: &fakePublisher{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"info", "status", "task.list", "service.list", "logs", "log.follow", "schedule.list", "schedule.add", "schedule.run", "sensors.read", "config.get", "agent.restart"} {
+		r, _ := d.Handle(context.Background(), request("u-"+cmd, cmd, map[string]any{"name": "x"}))
+		if r.Error == nil || r.Error.Code != fleet.CodeUnavailable {
+			t.Errorf("%s: reply %+v, want unavailable", cmd, r.Error)
+		}
+	}
+	if r, _ := d.Handle(context.Background(), request("p", "ping", nil)); r.Err() != nil {
+		t.Errorf("ping without deps: %v", r.Err())
+	}
+}
+
+func TestNewRefusesBadSetup(t *testing.T) {
+	if _, err := New("Bad/ID", Deps{Publisher: &fakePublisher{}}); err == nil {
+		t.Error("invalid device id accepted")
+	}
+	if _, err := New("dev1", Deps{}); err == nil {
+		t.Error("missing publisher accepted")
+	}
+}
+
+func TestPanicBecomesInternal(t *testing.T) {
+	f := newFixture(t)
+	f.d.deps.Status = func() status.Snapshot { panic("boom") }
+	r, ok := f.d.Handle(context.Background(), request("p1", "status", nil))
+	if !ok || r.Error == nil || r.Error.Code != fleet.CodeInternal {
+		t.Fatalf("reply %+v, want internal error", r)
+	}
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	f := newFixture(t)
+	in := make(chan []byte)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.d.Run(ctx, in) }()
+	for i := range 10 {
+		in <- request(fmt.Sprint("run", i), "ping", nil)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.pub.replies()); n != 10 {
+		t.Errorf("%d replies, want 10", n)
+	}
+}

@@ -1,0 +1,215 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+)
+
+// sent is one published message.
+type sent struct {
+	topic   string
+	payload []byte
+	log     bool
+}
+
+type fakePublisher struct {
+	mu   sync.Mutex
+	msgs []sent
+	logs chan fleet.LogRecord
+}
+
+func (p *fakePublisher) PublishReply(topic string, payload []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.msgs = append(p.msgs, sent{topic: topic, payload: payload})
+	return nil
+}
+
+func (p *fakePublisher) PublishLog(topic string, payload []byte) error {
+	var r fleet.LogRecord
+	if err := json.Unmarshal(payload, &r); err != nil {
+		return err
+	}
+	p.logs <- r
+	return nil
+}
+
+func (p *fakePublisher) replies() []sent {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.msgs)
+}
+
+type fakeUnits struct {
+	mu    sync.Mutex
+	units []status.Unit
+	calls []string
+}
+
+func (f *fakeUnits) Units() []status.Unit {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.units)
+}
+
+func (f *fakeUnits) Match(kind, pattern string) ([]string, error) {
+	var out []string
+	for _, u := range f.Units() {
+		if ok, _ := path.Match(pattern, u.Name); ok && u.Kind == kind {
+			out = append(out, u.Name)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, pattern)
+	}
+	return out, nil
+}
+
+func (f *fakeUnits) act(verb string, name string, st status.State) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, verb+" "+name)
+	for i := range f.units {
+		if f.units[i].Name == name {
+			f.units[i].State = st
+		}
+	}
+	return []string{name}, nil
+}
+
+func (f *fakeUnits) Start(n string) ([]string, error)   { return f.act("start", n, status.Running) }
+func (f *fakeUnits) Stop(n string) ([]string, error)    { return f.act("stop", n, status.Stopped) }
+func (f *fakeUnits) Restart(n string) ([]string, error) { return f.act("restart", n, status.Running) }
+func (f *fakeUnits) Enable(n string) error              { _, err := f.act("enable", n, status.Running); return err }
+func (f *fakeUnits) Disable(n string) error {
+	_, err := f.act("disable", n, status.Stopped)
+	return err
+}
+
+type fakeSchedules struct {
+	mu   sync.Mutex
+	jobs []status.Job
+}
+
+func (f *fakeSchedules) Jobs() []status.Job {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.jobs)
+}
+
+func (f *fakeSchedules) HasJob(job string) bool { return job == "backup" }
+
+func (f *fakeSchedules) Add(a fleet.ScheduleAddArgs) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, j := range f.jobs {
+		if j.Name == a.Name {
+			return fmt.Errorf("%w: job %s exists", ErrConflict, a.Name)
+		}
+	}
+	f.jobs = append(f.jobs, status.Job{Name: a.Name, Spec: a.Spec, Handler: a.Job})
+	return nil
+}
+
+func (f *fakeSchedules) edit(name string, fn func(*status.Job)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.jobs {
+		if f.jobs[i].Name == name {
+			fn(&f.jobs[i])
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: no job %s", ErrNotFound, name)
+}
+
+func (f *fakeSchedules) Remove(name string) error {
+	err := f.edit(name, func(*status.Job) {})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.jobs = slices.DeleteFunc(f.jobs, func(j status.Job) bool { return j.Name == name })
+	return err
+}
+
+func (f *fakeSchedules) Pause(name string) error {
+	return f.edit(name, func(j *status.Job) { j.Paused = true })
+}
+func (f *fakeSchedules) Resume(name string) error {
+	return f.edit(name, func(j *status.Job) { j.Paused = false })
+}
+func (f *fakeSchedules) RunNow(name string) error {
+	return f.edit(name, func(j *status.Job) { j.Runs++ })
+}
+
+type fakeJournal struct {
+	recs []fleet.LogRecord
+	feed chan fleet.LogRecord
+}
+
+func (f *fakeJournal) Cat(q fleet.LogsArgs) ([]fleet.LogRecord, error) {
+	if q.Grep == "(" {
+		return nil, fmt.Errorf("%w: bad regexp", ErrBadArgs)
+	}
+	return f.recs[max(len(f.recs)-q.N, 0):], nil
+}
+
+type fakeFollower struct{ c chan fleet.LogRecord }
+
+func (f fakeFollower) C() <-chan fleet.LogRecord { return f.c }
+func (f fakeFollower) Close()                    {}
+
+func (f *fakeJournal) Follow(fleet.LogsArgs) (Follower, error) { return fakeFollower{f.feed}, nil }
+
+type fakeSensors struct{}
+
+func (fakeSensors) Read(_ context.Context, s string) ([]status.Reading, error) {
+	if s != "" && s != "bme" {
+		return nil, fmt.Errorf("%w: sensor %s", ErrNotFound, s)
+	}
+	return []status.Reading{{Sensor: "bme", Metric: "temperature", Value: 21, Unit: "celsius"}}, nil
+}
+
+type fixture struct {
+	d        *Dispatcher
+	pub      *fakePublisher
+	units    *fakeUnits
+	sched    *fakeSchedules
+	journal  *fakeJournal
+	restarts chan struct{}
+}
+
+func newFixture(t *testing.T, opts ...Option) *fixture {
+	t.Helper()
+	f := &fixture{
+		pub: &fakePublisher{logs: make(chan fleet.LogRecord, 16)},
+		units: &fakeUnits{units: []status.Unit{
+			{Name: "blink", Kind: status.KindTask, State: status.Running},
+			{Name: "blink@1", Kind: status.KindTask, State: status.Running},
+			{Name: "blinkd", Kind: status.KindService, State: status.Running},
+		}},
+		sched:    &fakeSchedules{jobs: []status.Job{{Name: "nightly", Spec: "every day at 03:00", Handler: "backup"}}},
+		journal:  &fakeJournal{recs: []fleet.LogRecord{{Msg: "a"}, {Msg: "b"}, {Msg: "c"}}, feed: make(chan fleet.LogRecord)},
+		restarts: make(chan struct{}, 1),
+	}
+	deps := Deps{
+		Publisher: f.pub, Units: f.units, Schedules: f.sched, Journal: f.journal, Sensors: fakeSensors{},
+		Info:    func() fleet.InfoDoc { return fleet.InfoDoc{V: 1, ID: "dev1", Version: "v9"} },
+		Status:  func() status.Snapshot { return status.Snapshot{Device: "dev1"} },
+		Config:  func() map[string]any { return map[string]any{"broker": map[string]any{"password": "<redacted>"}} },
+		Restart: func() { f.restarts <- struct{}{} },
+	}
+	d, err := New("dev1", deps, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.d = d
+	return f
+}

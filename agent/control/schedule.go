@@ -1,0 +1,102 @@
+package control
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+)
+
+func (d *Dispatcher) scheduleList(context.Context, fleet.Request) (any, error) {
+	if d.deps.Schedules == nil {
+		return nil, unavailable("scheduler")
+	}
+	return fleet.JobsResult{Jobs: nonNil(d.deps.Schedules.Jobs())}, nil
+}
+
+// scheduleAdd adds a schedule that runs a job the device itself defines:
+// the job name is looked up, never evaluated.
+func (d *Dispatcher) scheduleAdd(_ context.Context, req fleet.Request) (any, error) {
+	s := d.deps.Schedules
+	if s == nil {
+		return nil, unavailable("scheduler")
+	}
+	var a fleet.ScheduleAddArgs
+	if err := decodeArgs(req, &a); err != nil {
+		return nil, err
+	}
+	if a.Name == "" || a.Spec == "" || a.Job == "" {
+		return nil, fleet.Errorf(fleet.CodeBadRequest, "schedule.add needs args.name, args.spec and args.job")
+	}
+	if !s.HasJob(a.Job) {
+		return nil, fleet.Errorf(fleet.CodeNotFound, "no job or handler named %q on this device", clip(a.Job))
+	}
+	if err := s.Add(a); err != nil {
+		return nil, fmt.Errorf("schedule.add %s: %w", a.Name, err)
+	}
+	return fleet.JobsResult{Jobs: jobsNamed(s.Jobs(), a.Name)}, nil
+}
+
+func (d *Dispatcher) scheduleAction(act func(Schedules, string) error) handlerFunc {
+	return func(_ context.Context, req fleet.Request) (any, error) {
+		if d.deps.Schedules == nil {
+			return nil, unavailable("scheduler")
+		}
+		name, err := nameArg(req)
+		if err != nil {
+			return nil, err
+		}
+		if err := act(d.deps.Schedules, name); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", req.Cmd, name, err)
+		}
+		return fleet.JobsResult{Jobs: jobsNamed(d.deps.Schedules.Jobs(), name)}, nil
+	}
+}
+
+func jobsNamed(all []status.Job, name string) []status.Job {
+	out := []status.Job{}
+	for _, j := range all {
+		if j.Name == name {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (d *Dispatcher) sensorsRead(ctx context.Context, req fleet.Request) (any, error) {
+	if d.deps.Sensors == nil {
+		return nil, unavailable("sensors")
+	}
+	var a fleet.SensorsArgs
+	if err := decodeArgs(req, &a); err != nil {
+		return nil, err
+	}
+	rs, err := d.deps.Sensors.Read(ctx, a.Sensor)
+	if err != nil {
+		return nil, fmt.Errorf("sensors.read %s: %w", a.Sensor, err)
+	}
+	return fleet.SensorsResult{Readings: nonNil(rs)}, nil
+}
+
+func (d *Dispatcher) configGet(context.Context, fleet.Request) (any, error) {
+	if d.deps.Config == nil {
+		return nil, unavailable("config")
+	}
+	return fleet.ConfigResult{Config: d.deps.Config()}, nil
+}
+
+// agentRestart acknowledges; Handle calls Deps.Restart once the reply is queued.
+func (d *Dispatcher) agentRestart(context.Context, fleet.Request) (any, error) {
+	if d.deps.Restart == nil {
+		return nil, unavailable("restart")
+	}
+	return fleet.AckResult{Message: "restarting"}, nil
+}
