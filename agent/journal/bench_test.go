@@ -47,6 +47,36 @@ func BenchmarkAppendParallel(b *testing.B) {
 	reportRate(b)
 }
 
+// BenchmarkAppendReaders appends while the disk copy writes every record
+// to a file and a follower drains its channel, to show what readers cost
+// the writer (on 2 cores they also compete for the CPU).
+func BenchmarkAppendReaders(b *testing.B) {
+	j, err := New(Options{Disk: &DiskOptions{Path: filepath.Join(b.TempDir(), "j.log"), MaxBytes: 64 << 20}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := j.Follow(Query{}, 1024)
+	drained := make(chan struct{})
+	go func() {
+		for range f.C() {
+		}
+		close(drained)
+	}()
+	b.ReportAllocs()
+	for b.Loop() {
+		j.Append(slog.LevelInfo, "svc:modbus", "read 12 registers from unit 3", "")
+	}
+	reportRate(b)
+	b.StopTimer()
+	if err := j.Close(); err != nil {
+		b.Fatal(err)
+	}
+	<-drained
+	st := j.Stats()
+	b.ReportMetric(float64(st.FollowerDropped)/float64(st.Appended), "follower-drop-ratio")
+	b.ReportMetric(float64(st.DiskDropped)/float64(st.Appended), "disk-drop-ratio")
+}
+
 // BenchmarkLog compares the same slog call through the journal's handler
 // and through slog's own JSON (to a file) and text (to io.Discard) handlers.
 func BenchmarkLog(b *testing.B) {
