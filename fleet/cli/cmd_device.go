@@ -25,29 +25,12 @@ func (a *app) statusCmd() *cobra.Command {
 		if err := a.call(cmd.Context(), args[0], fleet.CmdStatus, nil, &snap); err != nil {
 			return err
 		}
-		if debug && a.s.Output == OutputTable {
-			return emit(a.opts.Stdout, OutputYAML, snap, nil)
+		if a.s.Output != OutputTable {
+			return a.out(snap, nil)
 		}
-		return a.out(snap, func() *table { return a.statusTable(snap) })
+		return status.RenderText(a.opts.Stdout, snap, status.TextOptions{Debug: debug, Now: a.opts.Clock.Now()})
 	})
 	return cmd
-}
-
-// statusTable lists every unit and job of a snapshot, one per line.
-func (a *app) statusTable(snap status.Snapshot) *table {
-	now := a.opts.Clock.Now()
-	t := &table{header: []string{"KIND", "NAME", "STATE", "SINCE", "RESTARTS", "DETAIL"}}
-	for _, u := range append(append([]status.Unit(nil), snap.Tasks...), snap.Services...) {
-		t.add(u.Kind, u.Name, string(u.State), ago(now, &u.Since),
-			fmt.Sprint(u.Profile.Restarts), orDash(firstLine(u.Error+" "+u.Reason)))
-	}
-	for _, j := range snap.Jobs {
-		t.add("job", j.Name, jobState(j), ago(now, j.LastRun), fmt.Sprint(j.Failures), "next "+at(j.NextRun))
-	}
-	for _, r := range snap.Sensors {
-		t.add("sensor", r.Sensor+"/"+r.Metric, fmt.Sprintf("%g %s", r.Value, r.Unit), ago(now, &r.Time), "-", "-")
-	}
-	return t
 }
 
 func jobState(j status.Job) string {
