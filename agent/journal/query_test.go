@@ -4,7 +4,9 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fill appends a fixed mix of records: seqs 1..6.
@@ -92,4 +94,25 @@ func TestGlobMatch(t *testing.T) {
 			t.Errorf("globMatch(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
 		}
 	}
+}
+
+// FuzzGlobMatch checks globMatch, which sees Query.Source from the wire,
+// against a regexp built from the same pattern.
+func FuzzGlobMatch(f *testing.F) {
+	f.Add("svc:*", "svc:modbus")
+	f.Add("a*b*c", "aXbYc")
+	f.Add("*x*", "")
+	f.Fuzz(func(t *testing.T, pattern, name string) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(name) {
+			return // the regexp oracle needs UTF-8; globMatch works on bytes
+		}
+		parts := strings.Split(pattern, "*")
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		re := regexp.MustCompile(`(?s)\A` + strings.Join(parts, ".*") + `\z`)
+		if got, want := globMatch(pattern, []byte(name)), re.MatchString(name); got != want {
+			t.Fatalf("globMatch(%q, %q) = %v, regexp says %v", pattern, name, got, want)
+		}
+	})
 }
