@@ -28,10 +28,11 @@ type engine struct {
 	base       context.Context // parent of every run's context
 	cancelBase context.CancelFunc
 	persist    persister
+	specs      specTable
 }
 
 func newEngine(s *Scheduler) *engine {
-	e := &engine{s: s, cfg: &s.cfg, jobs: make(map[string]*entry)}
+	e := &engine{s: s, cfg: &s.cfg, jobs: make(map[string]*entry), specs: make(specTable)}
 	e.persist.init(e)
 	return e
 }
@@ -102,8 +103,8 @@ func (e *engine) settle() {
 // pending save, zero when neither.
 func (e *engine) wakeAt() time.Time {
 	w := e.persist.saveAt
-	if top := e.heap.peek(); top != nil && (w.IsZero() || top.fire.Before(w)) {
-		w = top.fire
+	if top := e.heap.peek(); top != nil && (w.IsZero() || top.fire.time().Before(w)) {
+		w = top.fire.time()
 	}
 	return w
 }
@@ -124,7 +125,7 @@ func (e *engine) arm() {
 
 // tick fires every job that is due at now and saves if a save is due.
 func (e *engine) tick(now time.Time) {
-	for top := e.heap.peek(); top != nil && !top.fire.After(now); top = e.heap.peek() {
+	for top := e.heap.peek(); top != nil && top.fire <= wallOf(now); top = e.heap.peek() {
 		e.heap.unschedule(top)
 		e.fire(top, now)
 	}

@@ -14,7 +14,6 @@ func (e *engine) newEntry(def JobDef) (*entry, error) {
 	def.Tags = slices.Clone(def.Tags)
 	e.seq++
 	ent := &entry{def: def, index: -1, seq: e.seq}
-	ent.ender = &jobEnder{notify: e.s.cancelNotifier(ent)}
 	return ent, e.resolve(ent)
 }
 
@@ -23,8 +22,9 @@ func (e *engine) newEntry(def JobDef) (*entry, error) {
 func (e *engine) resolve(ent *entry) error {
 	def := ent.def
 	err := def.Validate()
+	var spec Spec
 	if err == nil {
-		ent.spec, err = Parse(def.Spec)
+		spec, err = Parse(def.Spec)
 	}
 	if err == nil {
 		if h, ok := e.s.reg.Lookup(def.Handler); ok {
@@ -38,20 +38,26 @@ func (e *engine) resolve(ent *entry) error {
 		return err
 	}
 	ent.broken = ""
-	ent.def.Spec = ent.spec.String()
+	e.setSpec(ent, spec)
 	return nil
 }
 
-// cancelNotifier returns the function a run's CancelJob calls: a request
-// that ends ent, unless the scheduler is already stopping (then the flag
-// alone ends the job when the run finishes).
-func (s *Scheduler) cancelNotifier(ent *entry) func() {
-	return func() {
-		_ = s.call(true, func(e *engine) error {
-			e.end(ent, "cancelled by its handler")
-			return nil
-		})
-	}
+// setSpec gives ent the shared copy of spec and its canonical text.
+func (e *engine) setSpec(ent *entry, spec Spec) {
+	old := ent.spec
+	ent.spec = e.specs.get(spec)
+	ent.def.Spec = ent.spec.text
+	e.specs.put(old)
+}
+
+// cancelJob is what a run's CancelJob does: a request that ends ent, unless
+// the scheduler is already stopping (then the flag alone ends the job when
+// the run finishes).
+func (s *Scheduler) cancelJob(ent *entry) {
+	_ = s.call(true, func(e *engine) error {
+		e.end(ent, "cancelled by its handler")
+		return nil
+	})
 }
 
 // add inserts a new, valid job with a known handler and schedules it.
@@ -136,7 +142,7 @@ func (e *engine) setPaused(name string, paused bool) error {
 		_ = e.resolve(ent)
 	}
 	if ent.runnable() {
-		e.scheduleFrom(ent, ent.lastNominal, e.now())
+		e.scheduleFrom(ent, ent.lastNominal.time(), e.now())
 	}
 	e.persist.markDirty(e.now())
 	return nil

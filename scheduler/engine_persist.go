@@ -81,8 +81,8 @@ func (p *persister) snapshot() State {
 	st := State{Version: StateVersion, Jobs: make([]JobRecord, 0, len(p.e.jobs))}
 	for _, ent := range p.e.jobs {
 		st.Jobs = append(st.Jobs, JobRecord{
-			Def: ent.def, LastNominal: ent.lastNominal, NextNominal: ent.nominal,
-			LastRun: ent.lastRun, Fired: ent.fired,
+			Def: ent.def, LastNominal: ent.lastNominal.time(), NextNominal: ent.nominal.time(),
+			LastRun: ent.lastRun.time(), Fired: ent.fired,
 			Runs: ent.runs, Skips: ent.skips, Failures: ent.failures,
 		})
 	}

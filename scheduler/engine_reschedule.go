@@ -18,16 +18,15 @@ func (e *engine) reschedule(name string, spec Spec) error {
 		return fmt.Errorf("reschedule job %q: %w: empty spec", name, ErrInvalidJob)
 	}
 	anchor := time.Time{}
-	if samePeriodic(ent.spec, spec) {
-		anchor = ent.lastNominal
-		if anchor.IsZero() && !ent.nominal.IsZero() {
-			anchor = ent.nominal.Add(-ent.spec.Period())
+	if ent.spec != nil && samePeriodic(ent.spec.Spec, spec) {
+		anchor = ent.lastNominal.time()
+		if anchor.IsZero() && ent.nominal != 0 {
+			anchor = ent.nominal.time().Add(-ent.spec.Period())
 		}
 	} else {
 		ent.fired = 0
 	}
-	ent.spec = spec
-	ent.def.Spec = spec.String()
+	e.setSpec(ent, spec)
 	e.heap.unschedule(ent)
 	if ent.broken != "" {
 		_ = e.resolve(ent)

@@ -16,11 +16,11 @@ func (e *engine) restoreRecord(rec JobRecord, now time.Time) {
 		}
 		e.jobs[rec.Def.Name] = ent
 	}
-	ent.lastRun, ent.runs, ent.skips, ent.failures = rec.LastRun, rec.Runs, rec.Skips, rec.Failures
+	ent.lastRun, ent.runs, ent.skips, ent.failures = wallOf(rec.LastRun), rec.Runs, rec.Skips, rec.Failures
 	if exists && ent.def.Spec != rec.Def.Spec {
 		return
 	}
-	ent.lastNominal, ent.fired, ent.nominal = rec.LastNominal, rec.Fired, rec.NextNominal
+	ent.lastNominal, ent.fired, ent.nominal = wallOf(rec.LastNominal), rec.Fired, wallOf(rec.NextNominal)
 	if !ent.runnable() {
 		return
 	}
@@ -35,12 +35,12 @@ func (e *engine) restoreRecord(rec JobRecord, now time.Time) {
 func (e *engine) catchUp(ent *entry, next, now time.Time) {
 	switch {
 	case next.IsZero():
-		e.scheduleFrom(ent, ent.lastNominal, now)
+		e.scheduleFrom(ent, ent.lastNominal.time(), now)
 	case !next.Before(now):
 		ent.setNext(next, e.cfg.rand)
 		e.heap.schedule(ent)
 	case ent.def.CatchUp == CatchUpOnce:
-		ent.nominal, ent.fire = next, now
+		ent.nominal, ent.fire = wallOf(next), wallOf(now)
 		e.heap.schedule(ent)
 	default:
 		e.scheduleFrom(ent, next, now)

@@ -24,7 +24,7 @@ type finish struct {
 func (e *engine) fire(ent *entry, now time.Time) {
 	ent.lastNominal = ent.nominal
 	ent.fired++
-	e.dispatch(ent, Run{Nominal: ent.nominal, Fire: ent.fire}, now)
+	e.dispatch(ent, Run{Nominal: ent.nominal.time(), Fire: ent.fire.time()}, now)
 	e.advance(ent, now)
 	e.persist.markDirty(now)
 }
@@ -39,7 +39,7 @@ func (e *engine) advance(ent *entry, now time.Time) {
 		e.end(ent, "schedule done")
 		return
 	}
-	next := ent.spec.Next(ent.lastNominal, now, e.cfg.rand)
+	next := ent.spec.Next(ent.lastNominal.time(), now, e.cfg.rand)
 	if next.IsZero() || ent.beyond(next) {
 		e.end(ent, "schedule done")
 		return
@@ -68,10 +68,10 @@ func (e *engine) dispatch(ent *entry, run Run, now time.Time) bool {
 
 // launch starts run of ent in its own goroutine.
 func (e *engine) launch(ent *entry, run Run, now time.Time) {
-	run.Job, run.Args, run.Started, run.ender = ent.def.Name, ent.def.Args, now, ent.ender
+	run.Job, run.Args, run.Started, run.sched, run.ent = ent.def.Name, ent.def.Args, now, e.s, ent
 	ent.running++
 	e.inflight++
-	ent.lastRun, ent.lateness = now, now.Sub(run.Nominal)
+	ent.lastRun, ent.lateness = wallOf(now), now.Sub(run.Nominal)
 	parent := ent.jobContext(e.base)
 	ctx, cancel := context.WithCancel(parent)
 	if t := time.Duration(ent.def.Timeout); t > 0 {
@@ -123,7 +123,7 @@ func (e *engine) complete(m finish) {
 		ent.failures++
 		ent.lastErr = m.err.Error()
 	}
-	if cancelled || ent.ender.ended.Load() {
+	if cancelled || ent.ended.Load() {
 		e.end(ent, "cancelled by its handler")
 	}
 	if p := ent.pending; p != nil && (ent.removed || e.stopping) {
@@ -144,6 +144,7 @@ func (e *engine) end(ent *entry, reason string) {
 	e.heap.unschedule(ent)
 	delete(e.jobs, ent.def.Name)
 	ent.removed = true
+	e.specs.put(ent.spec)
 	ent.release()
 	e.persist.markDirty(e.now())
 	e.cfg.logger.Info("job ended", "job", ent.def.Name, "reason", reason)

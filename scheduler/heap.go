@@ -12,8 +12,8 @@ var _ heap.Interface = (*entryHeap)(nil)
 func (h entryHeap) Len() int { return len(h) }
 
 func (h entryHeap) Less(i, j int) bool {
-	if !h[i].fire.Equal(h[j].fire) {
-		return h[i].fire.Before(h[j].fire)
+	if h[i].fire != h[j].fire {
+		return h[i].fire < h[j].fire
 	}
 	return h[i].seq < h[j].seq
 }

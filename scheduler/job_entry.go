@@ -3,25 +3,29 @@ package scheduler
 import (
 	"context"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 )
 
 // entry is the engine's record of one job.
+//
+// It is kept small (no time.Time, a shared Spec) because a device may hold
+// many thousands of jobs: see docs/perf-scheduler.md.
 type entry struct {
 	def     JobDef
-	spec    Spec
+	spec    *sharedSpec // nil while broken
 	handler Handler
 	broken  string // why the job cannot run; "" when it can
 
 	index int    // position in the heap, -1 when not scheduled
 	seq   uint64 // insertion order, breaks ties in the heap
 
-	nominal     time.Time // next grid slot
-	fire        time.Time // nominal plus jitter: the heap key
-	lastNominal time.Time // last slot that came due
-	fired       uint64    // slots that came due, for "times N"
+	nominal     wall   // next grid slot
+	fire        wall   // nominal plus jitter: the heap key
+	lastNominal wall   // last slot that came due
+	fired       uint64 // slots that came due, for "times N"
 
-	lastRun      time.Time
+	lastRun      wall
 	lastDuration time.Duration
 	lastErr      string
 	lateness     time.Duration
@@ -34,15 +38,33 @@ type entry struct {
 
 	ctx    context.Context // parent of the job's runs; cancelled on Remove
 	cancel context.CancelFunc
-	ender  *jobEnder
+	ended  atomic.Bool // set by Run.CancelJob
+}
+
+// wall is a wall-clock instant in Unix nanoseconds, 0 for the zero time:
+// 8 bytes where a time.Time takes 24.
+type wall int64
+
+func wallOf(t time.Time) wall {
+	if t.IsZero() {
+		return 0
+	}
+	return wall(t.UnixNano())
+}
+
+func (w wall) time() time.Time {
+	if w == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(w)).UTC()
 }
 
 // setNext makes nominal the next slot and draws its fire time.
 func (ent *entry) setNext(nominal time.Time, r *rand.Rand) {
-	ent.nominal = nominal
-	ent.fire = nominal
+	ent.nominal = wallOf(nominal)
+	ent.fire = ent.nominal
 	if j := ent.spec.Jitter(); j > 0 && !nominal.IsZero() {
-		ent.fire = nominal.Add(time.Duration(r.Int64N(int64(j))))
+		ent.fire += wall(r.Int64N(int64(j)))
 	}
 }
 
@@ -82,7 +104,7 @@ func (ent *entry) release() {
 func (ent *entry) status() JobStatus {
 	st := JobStatus{
 		Def: ent.def, Spec: ent.def.Spec,
-		LastRun: ent.lastRun, LastDuration: ent.lastDuration, LastError: ent.lastErr,
+		LastRun: ent.lastRun.time(), LastDuration: ent.lastDuration, LastError: ent.lastErr,
 		Lateness: ent.lateness, Runs: ent.runs, Skips: ent.skips, Failures: ent.failures,
 		Running: ent.running, Paused: ent.def.Paused, Broken: ent.broken,
 	}
@@ -90,7 +112,7 @@ func (ent *entry) status() JobStatus {
 		st.Pending = 1
 	}
 	if ent.index >= 0 {
-		st.NextRun, st.NextNominal = ent.fire, ent.nominal
+		st.NextRun, st.NextNominal = ent.fire.time(), ent.nominal.time()
 	}
 	return st
 }

@@ -1,9 +1,6 @@
 package scheduler
 
-import (
-	"sync/atomic"
-	"time"
-)
+import "time"
 
 // Run describes one run of a job, as its handler sees it.
 type Run struct {
@@ -22,7 +19,8 @@ type Run struct {
 	// Manual is set for runs started by RunNow.
 	Manual bool
 
-	ender *jobEnder
+	sched *Scheduler
+	ent   *entry
 }
 
 // CancelJob ends the job this run belongs to: no further runs are
@@ -30,20 +28,7 @@ type Run struct {
 // ErrCancelJob. The current run continues until its handler returns.
 // It is safe to call from any goroutine, any number of times.
 func (r Run) CancelJob() {
-	if r.ender != nil {
-		r.ender.end()
-	}
-}
-
-// jobEnder lets a handler end its job without blocking on the scheduler.
-type jobEnder struct {
-	ended  atomic.Bool
-	notify func()
-}
-
-// end flags the job as ended and tells the scheduler, once.
-func (j *jobEnder) end() {
-	if j.ended.CompareAndSwap(false, true) && j.notify != nil {
-		j.notify()
+	if r.ent != nil && r.ent.ended.CompareAndSwap(false, true) {
+		r.sched.cancelJob(r.ent)
 	}
 }

@@ -134,3 +134,7 @@ func (s *Scheduler) call(mutate bool, op func(*engine) error) error {
 		return ErrStopped
 	}
 }
+
+// Started returns a channel closed once Run has loaded the persisted jobs
+// and serves requests.
+func (s *Scheduler) Started() <-chan struct{} { return s.ready }

@@ -82,7 +82,7 @@ func (s *Scheduler) IdleUntil() time.Time {
 	var t time.Time
 	_ = s.call(false, func(e *engine) error {
 		if top := e.heap.peek(); top != nil {
-			t = top.fire
+			t = top.fire.time()
 		}
 		return nil
 	})

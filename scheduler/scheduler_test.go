@@ -62,7 +62,7 @@ func (h *harness) start() {
 // waitRunning returns once Run is serving requests.
 func (h *harness) waitRunning() {
 	select {
-	case <-h.s.ready:
+	case <-h.s.Started():
 	case <-time.After(guard):
 		h.t.Fatal("scheduler did not start")
 	}
