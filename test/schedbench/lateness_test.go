@@ -1,0 +1,73 @@
+package schedbench
+
+import (
+	"flag"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/drover-iot/drover/scheduler"
+)
+
+var latenessWindow = flag.Duration("window", 5*time.Second, "how long lateness is sampled per case")
+
+// firingRate is the total firings per second in every lateness case: the
+// period grows with the job count (1k jobs every 1s, 100k every 100s).
+const firingRate = 1000
+
+// latenessCase sets up n jobs starting shortly after setup and samples
+// lateness for the window.
+func latenessCase(n int) (workload, time.Duration) {
+	period := time.Duration(n/firingRate) * time.Second
+	setup := 2*time.Second + time.Duration(n)*20*time.Microsecond
+	return workload{n: n, period: period, start: time.Now().Add(setup)}, setup
+}
+
+func BenchmarkLateness(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("sched=drover/jobs=%d", n), func(b *testing.B) {
+			for range b.N {
+				w, _ := latenessCase(n)
+				rec := newRecorder(w.start.Add(500*time.Millisecond), *latenessWindow, firingRate*int(*latenessWindow/time.Second)*2+1000)
+				stop := startDrover(b, w, func(_ int, run scheduler.Run) {
+					now := time.Now()
+					rec.add(now, now.Sub(run.Fire))
+				})
+				waitUntil(rec.to)
+				stop()
+				rec.report(b)
+			}
+		})
+		b.Run(fmt.Sprintf("sched=gocron/jobs=%d", n), func(b *testing.B) {
+			for range b.N {
+				w, _ := latenessCase(n)
+				rec := newRecorder(w.start.Add(500*time.Millisecond), *latenessWindow, firingRate*int(*latenessWindow/time.Second)*2+1000)
+				stop := startGocron(b, w, func(i int) {
+					now := time.Now()
+					rec.add(now, gridLateness(now, w.phase(i), w.period))
+				})
+				waitUntil(rec.to)
+				stop()
+				rec.report(b)
+			}
+		})
+	}
+}
+
+// gridLateness is how far now is past the closest earlier slot of the
+// grid phase + k*period (negative when just before a slot).
+func gridLateness(now, phase time.Time, period time.Duration) time.Duration {
+	d := now.Sub(phase) % period
+	if d < 0 {
+		d += period
+	}
+	if d > period/2 {
+		d -= period
+	}
+	return d
+}
+
+// waitUntil blocks until t on the real clock: the benchmark's window.
+func waitUntil(t time.Time) {
+	<-time.After(time.Until(t))
+}
