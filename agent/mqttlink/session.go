@@ -9,8 +9,9 @@ import (
 )
 
 // onConnect runs in its own goroutine (paho starts it) after every
-// successful (re)connect: online state, birth, subscriptions, then the
-// queued messages are flushed by Run's loop.
+// successful (re)connect: subscriptions first, so that a retained "online"
+// means commands are heard, then the online state and the birth; then
+// Run's loop flushes the queued messages.
 func (l *Link) onConnect(c mqtt.Client) {
 	l.mu.Lock()
 	l.lost = make(chan struct{})
@@ -22,6 +23,13 @@ func (l *Link) onConnect(c mqtt.Client) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.WriteTimeout)
 	defer cancel()
+	for _, topic := range l.cfg.Subscribe {
+		tok := c.Subscribe(topic, 1, l.onMessage)
+		if err := l.waitToken(ctx, tok, lost); err != nil {
+			l.log.Warn("subscribe failed", "topic", topic, "err", err)
+			return
+		}
+	}
 	msgs := []Message{{Topic: l.cfg.StateTopic, Payload: []byte(StateOnline), QoS: 1, Retained: true}}
 	if l.cfg.Birth != nil {
 		msgs = append(msgs, l.cfg.Birth()...)
@@ -29,13 +37,6 @@ func (l *Link) onConnect(c mqtt.Client) {
 	for _, m := range msgs {
 		if err := l.send(ctx, m); err != nil {
 			l.log.Warn("birth publish failed", "topic", m.Topic, "err", err)
-			return
-		}
-	}
-	for _, topic := range l.cfg.Subscribe {
-		tok := c.Subscribe(topic, 1, l.onMessage)
-		if err := l.waitToken(ctx, tok, lost); err != nil {
-			l.log.Warn("subscribe failed", "topic", topic, "err", err)
 			return
 		}
 	}

@@ -1,0 +1,189 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/drover-iot/drover/agent/control"
+	"github.com/drover-iot/drover/agent/journal"
+	"github.com/drover-iot/drover/agent/metrics"
+	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/agent/supervise"
+	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/scheduler"
+)
+
+// followBuffer is the channel size of a log.follow subscription.
+const followBuffer = 256
+
+// journalAdapter serves control.Journal and metrics.JournalSource.
+type journalAdapter struct{ j *journal.Journal }
+
+var (
+	_ control.Journal       = journalAdapter{}
+	_ metrics.JournalSource = journalAdapter{}
+)
+
+func (a journalAdapter) query(q fleet.LogsArgs) (journal.Query, error) {
+	out := journal.Query{N: q.N, Source: q.Source}
+	if q.Grep != "" {
+		re, err := regexp.Compile(q.Grep)
+		if err != nil {
+			return out, fmt.Errorf("%w: grep: %w", control.ErrBadArgs, err)
+		}
+		out.Grep = re
+	}
+	if q.Level != "" {
+		l, err := journal.ParseLevel(q.Level)
+		if err != nil {
+			return out, fmt.Errorf("%w: level: %w", control.ErrBadArgs, err)
+		}
+		out.MinLevel = l
+	}
+	return out, nil
+}
+
+func (a journalAdapter) Cat(q fleet.LogsArgs) ([]fleet.LogRecord, error) {
+	jq, err := a.query(q)
+	if err != nil {
+		return nil, err
+	}
+	recs := a.j.Cat(jq)
+	out := make([]fleet.LogRecord, len(recs))
+	for i, r := range recs {
+		out[i] = logRecord(r)
+	}
+	return out, nil
+}
+
+func (a journalAdapter) Follow(q fleet.LogsArgs) (control.Follower, error) {
+	jq, err := a.query(q)
+	if err != nil {
+		return nil, err
+	}
+	f := a.j.Follow(jq, followBuffer)
+	out := make(chan fleet.LogRecord)
+	stop := make(chan struct{})
+	go func() {
+		defer close(out)
+		for r := range f.C() {
+			select {
+			case out <- logRecord(r):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return &follower{f: f, c: out, stop: stop}, nil
+}
+
+func (a journalAdapter) JournalStats() metrics.JournalStats {
+	s := a.j.Stats()
+	return metrics.JournalStats{Records: s.Appended, Dropped: s.FollowerDropped + s.DiskDropped}
+}
+
+type follower struct {
+	f    *journal.Follower
+	c    chan fleet.LogRecord
+	stop chan struct{}
+}
+
+func (f *follower) C() <-chan fleet.LogRecord { return f.c }
+func (f *follower) Close()                    { close(f.stop); f.f.Close() }
+
+func logRecord(r journal.Record) fleet.LogRecord {
+	rec := fleet.LogRecord{Seq: r.Seq, TS: r.Time, Level: r.Level.String(), Source: r.Source, Msg: r.Msg, Dropped: r.Dropped}
+	if r.Attrs != "" {
+		rec.Attrs = map[string]any{"text": r.Attrs}
+	}
+	return rec
+}
+
+// linkAdapter serves control.Publisher and metrics.MQTTSource.
+type linkAdapter struct{ l *mqttlink.Link }
+
+func (a linkAdapter) PublishReply(topic string, payload []byte) error {
+	return a.l.Publish(mqttlink.Message{Topic: topic, Payload: payload, QoS: 1, Class: mqttlink.ClassReply})
+}
+
+func (a linkAdapter) PublishLog(topic string, payload []byte) error {
+	return a.l.Publish(mqttlink.Message{Topic: topic, Payload: payload, QoS: 0})
+}
+
+func (a linkAdapter) MQTTStats() metrics.MQTTStats {
+	s := a.l.Stats()
+	return metrics.MQTTStats{Connected: s.Connected, Reconnects: s.Reconnects, Received: s.Received,
+		Sent: s.Sent, Dropped: s.Dropped + s.InboxDropped, Queued: s.Queued}
+}
+
+// schedAdapter serves control.Schedules and metrics.JobSource.
+type schedAdapter struct {
+	s   *scheduler.Scheduler
+	reg *scheduler.Registry
+}
+
+func (a schedAdapter) Jobs() []status.Job {
+	js := a.s.Jobs()
+	out := make([]status.Job, len(js))
+	for i, j := range js {
+		out[i] = jobStatus(j)
+	}
+	return out
+}
+
+func (a schedAdapter) HasJob(job string) bool {
+	_, ok := a.reg.Lookup(job)
+	return ok
+}
+
+func (a schedAdapter) Add(args fleet.ScheduleAddArgs) error {
+	return a.s.Add(scheduler.JobDef{Name: args.Name, Spec: args.Spec, Handler: args.Job, Args: args.Args, Tags: []string{tagRemote}})
+}
+
+func (a schedAdapter) Remove(name string) error { return a.s.Remove(name) }
+func (a schedAdapter) Pause(name string) error  { return a.s.Pause(name) }
+func (a schedAdapter) Resume(name string) error { return a.s.Resume(name) }
+func (a schedAdapter) RunNow(name string) error { return a.s.RunNow(name) }
+
+func jobStatus(j scheduler.JobStatus) status.Job {
+	out := status.Job{
+		Name: j.Def.Name, Spec: j.Spec, Handler: j.Def.Handler, Tags: j.Def.Tags, Paused: j.Paused,
+		Broken: j.Broken, LastDuration: j.LastDuration, LastError: j.LastError, Lateness: j.Lateness,
+		Running: j.Running, Runs: j.Runs, Skips: j.Skips, Failures: j.Failures,
+	}
+	out.NextRun = timePtr(j.NextRun)
+	out.LastRun = timePtr(j.LastRun)
+	return out
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// classify maps the back ends' errors to protocol error codes.
+func classify(err error) *fleet.Error {
+	code := fleet.Code("")
+	switch {
+	case errors.Is(err, supervise.ErrNotFound), errors.Is(err, scheduler.ErrNotFound):
+		code = fleet.CodeNotFound
+	case errors.Is(err, scheduler.ErrExists), errors.Is(err, scheduler.ErrBusy):
+		code = fleet.CodeConflict
+	case errors.Is(err, scheduler.ErrInvalidJob), errors.Is(err, scheduler.ErrUnknownHandler):
+		code = fleet.CodeBadRequest
+	case errors.Is(err, scheduler.ErrStopped), errors.Is(err, supervise.ErrClosed):
+		code = fleet.CodeUnavailable
+	default:
+		return nil
+	}
+	return &fleet.Error{Code: code, Message: err.Error()}
+}
+
+// discardLogger is the default logger of libraries.
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,0 +1,216 @@
+// Package agent wires the device side of Drover together: the journal, the
+// task and service supervisor, the scheduler (persisted in the data dir),
+// the MQTT link and its command dispatcher, the retained status, and the
+// Prometheus metrics. The daemon in cmd/agent is a thin shell around it,
+// and a Go program can embed it and register its own tasks and handlers.
+package agent
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/drover-iot/drover/agent/config"
+	"github.com/drover-iot/drover/agent/control"
+	"github.com/drover-iot/drover/agent/journal"
+	"github.com/drover-iot/drover/agent/metrics"
+	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/supervise"
+	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/internal/version"
+	"github.com/drover-iot/drover/scheduler"
+)
+
+const (
+	// EmbeddedBrokerListen is where the embedded broker listens when the
+	// config names no broker.
+	EmbeddedBrokerListen = "127.0.0.1:1883"
+	// scheduleFile holds the persisted schedules in the data dir.
+	scheduleFile = "schedules.json"
+	// tagRemote marks schedules added over MQTT.
+	tagRemote = "remote"
+	// DefaultStopTimeout bounds each part's stop.
+	DefaultStopTimeout = 10 * time.Second
+)
+
+// Agent is one device's daemon. Build it with New, register tasks and
+// handlers, then call Run.
+type Agent struct {
+	cfg         *config.Config
+	log         *slog.Logger
+	clock       clockwork.Clock
+	stopTimeout time.Duration
+	topics      fleet.Topics
+	started     time.Time
+	brokerURL   string
+
+	journal  *journal.Journal
+	sup      *supervise.Supervisor
+	reg      *scheduler.Registry
+	sched    *scheduler.Scheduler
+	link     *mqttlink.Link
+	disp     *control.Dispatcher
+	metrics  *metrics.Metrics
+	statusCh chan struct{}
+	restart  chan struct{}
+
+	mu    sync.Mutex
+	tasks []supervise.TaskSpec // added when Run starts
+}
+
+// Option configures an Agent.
+type Option func(*Agent)
+
+// WithLogger also sends the agent's logs to l (they always go to the
+// journal). Default: journal only.
+func WithLogger(l *slog.Logger) Option { return func(a *Agent) { a.log = l } }
+
+// WithClock sets the clock of every part. Default: the real clock.
+func WithClock(c clockwork.Clock) Option { return func(a *Agent) { a.clock = c } }
+
+// WithStopTimeout bounds the stop of each part. Default: DefaultStopTimeout.
+func WithStopTimeout(d time.Duration) Option { return func(a *Agent) { a.stopTimeout = d } }
+
+// New checks cfg and builds every part; nothing runs before Run. An
+// invalid device id gives an error wrapping ErrConfig.
+func New(cfg *config.Config, opts ...Option) (*Agent, error) {
+	if err := fleet.ValidDeviceID(cfg.ID); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	a := &Agent{cfg: cfg, clock: clockwork.NewRealClock(), stopTimeout: DefaultStopTimeout,
+		topics: fleet.Topics{Prefix: cfg.Prefix}, statusCh: make(chan struct{}, 1), restart: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(a)
+	}
+	a.started = a.clock.Now()
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("agent: data dir: %w", err)
+	}
+	if err := a.buildJournal(); err != nil {
+		return nil, err
+	}
+	a.buildCore()
+	if err := a.buildLink(); err != nil {
+		return nil, err
+	}
+	return a, a.buildDispatcher()
+}
+
+func (a *Agent) buildJournal() error {
+	opts := journal.Options{Records: a.cfg.Journal.Records, Clock: a.clock}
+	if a.cfg.Journal.File != "" {
+		opts.Disk = &journal.DiskOptions{Path: a.cfg.Journal.File, MaxBytes: int64(a.cfg.Journal.FileMax)}
+	}
+	j, err := journal.New(opts)
+	if err != nil {
+		return fmt.Errorf("agent: journal: %w", err)
+	}
+	a.journal = j
+	var h slog.Handler = j.Handler(nil)
+	if a.log != nil {
+		h = slog.NewMultiHandler(h, a.log.Handler())
+	}
+	a.log = slog.New(h)
+	return nil
+}
+
+func (a *Agent) buildCore() {
+	a.sup = supervise.New(supervise.WithClock(a.clock), supervise.WithLogger(a.log),
+		supervise.WithStateDir(a.cfg.DataDir), supervise.WithOnChange(a.statusChanged))
+	a.reg = scheduler.NewRegistry()
+	a.sched = scheduler.New(a.reg, scheduler.WithClock(a.clock), scheduler.WithLogger(a.log.With("component", "scheduler")),
+		scheduler.WithStore(scheduler.NewFileStore(filepath.Join(a.cfg.DataDir, scheduleFile))),
+		scheduler.WithObserver(a.observeRun), scheduler.WithStopTimeout(a.stopTimeout))
+}
+
+func (a *Agent) buildLink() error {
+	b := a.cfg.Broker
+	a.brokerURL = b.URL
+	if a.brokerURL == "" {
+		a.brokerURL = "tcp://" + EmbeddedBrokerListen
+	}
+	password, err := brokerPassword(b)
+	if err != nil {
+		return err
+	}
+	link, err := mqttlink.New(mqttlink.Config{
+		Broker: a.brokerURL, ClientID: b.ClientID, Username: b.Username, Password: password,
+		TLS: mqttlink.TLS{CAFile: b.TLS.CA, CertFile: b.TLS.Cert, KeyFile: b.TLS.Key,
+			ServerName: b.TLS.ServerName, InsecureSkipVerify: b.TLS.InsecureSkipVerify},
+		KeepAlive: b.Keepalive.D(), StateTopic: a.topics.State(a.cfg.ID),
+		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.birth, QueueSize: b.OfflineQueue,
+		StopTimeout: a.stopTimeout,
+	}, mqttlink.WithLogger(a.log))
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	a.link = link
+	ja, sa := journalAdapter{a.journal}, schedAdapter{a.sched, a.reg}
+	a.metrics = metrics.New(metrics.WithUnits(a.sup), metrics.WithJobs(sa), metrics.WithMQTT(linkAdapter{link}),
+		metrics.WithJournal(ja), metrics.WithInfo(a.cfg.ID, version.Version, version.Commit))
+	return nil
+}
+
+func brokerPassword(b config.Broker) (string, error) {
+	if b.PasswordFile == "" {
+		return b.Password, nil
+	}
+	data, err := os.ReadFile(b.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("%w: broker password file: %w", ErrConfig, err)
+	}
+	return string(trimNewline(data)), nil
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func (a *Agent) buildDispatcher() error {
+	d, err := control.New(a.cfg.ID, control.Deps{
+		Publisher: linkAdapter{a.link}, Units: a.sup, Schedules: schedAdapter{a.sched, a.reg},
+		Journal: journalAdapter{a.journal}, Info: a.info, Status: a.snapshot,
+		Config: a.redactedConfig, Restart: a.requestRestart,
+	}, control.WithClock(a.clock), control.WithLogger(a.log), control.WithTopics(a.topics),
+		control.WithClassifier(classify), control.WithStopTimeout(a.stopTimeout))
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	a.disp = d
+	return nil
+}
+
+// RegisterTask registers fn and adds a task of the same name, started when
+// Run starts (library use, like asyncmd's @aiotask).
+func (a *Agent) RegisterTask(name string, fn supervise.Func) error {
+	if err := a.sup.Register(name, fn); err != nil {
+		return fmt.Errorf("%w: task %s: %w", ErrRegister, name, err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.tasks = append(a.tasks, supervise.TaskSpec{Name: name, Func: name})
+	return nil
+}
+
+// RegisterHandler registers a scheduler handler under name; config jobs
+// and schedule.add over MQTT may then name it.
+func (a *Agent) RegisterHandler(name string, h scheduler.Handler) error {
+	if err := a.reg.Register(name, h); err != nil {
+		return fmt.Errorf("%w: handler %s: %w", ErrRegister, name, err)
+	}
+	return nil
+}
+
+// Logger returns the agent's logger (journal, and WithLogger's handler).
+func (a *Agent) Logger() *slog.Logger { return a.log }
+
+// Metrics returns the agent's metrics, for extra collectors.
+func (a *Agent) Metrics() *metrics.Metrics { return a.metrics }

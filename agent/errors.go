@@ -1,0 +1,17 @@
+package agent
+
+import "errors"
+
+// Sentinel errors of the agent.
+var (
+	// ErrConfig reports a configuration the agent cannot run with (for
+	// example an invalid device id). cmd/agent exits 2 on it.
+	ErrConfig = errors.New("agent: invalid configuration")
+	// ErrRegister reports a task or handler registration that failed.
+	ErrRegister = errors.New("agent: register")
+	// ErrStopTimeout is returned when a part did not stop within its bound.
+	ErrStopTimeout = errors.New("agent: stop timed out")
+	// ErrRestart is returned by Run after agent.restart: the caller
+	// re-executes the binary (see Reexec).
+	ErrRestart = errors.New("agent: restart requested")
+)
