@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestPrometheusScrapesAgent runs a real Prometheus scraping the agent and
+// queries an agent metric over its HTTP API.
+func TestPrometheusScrapesAgent(t *testing.T) {
+	prom := need(t, "prometheus")
+	m := startMosquitto(t)
+	w := watch(t, m.url(), "drover/"+dev+"/state")
+	target := metricsAddr(t)
+	startAgent(t, m.url(), dev, t.TempDir(), target)
+	w.expect("drover/"+dev+"/state", "online")
+
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "prometheus.yml")
+	yml := fmt.Sprintf("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: drover\n    static_configs:\n      - targets: ['%s']\n", target)
+	if err := os.WriteFile(conf, []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	start(t, "prometheus", prom, "--config.file", conf, "--web.listen-address", web,
+		"--storage.tsdb.path", filepath.Join(dir, "data"))
+	waitDial(t, web)
+
+	query := "http://" + web + "/api/v1/query?query=" + url.QueryEscape(`drover_mqtt_connected{job="drover"}`)
+	deadline := time.Now().Add(waitFor)
+	for {
+		if v, ok := promValue(t, query); ok {
+			if v != "1" {
+				t.Fatalf("drover_mqtt_connected = %s, want 1", v)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Prometheus has no drover_mqtt_connected sample")
+		}
+		time.Sleep(200 * time.Millisecond) // polling Prometheus until it has scraped
+	}
+}
+
+// promValue runs an instant query and returns the first sample's value.
+func promValue(t *testing.T, query string) (string, bool) {
+	t.Helper()
+	resp, err := http.Get(query)
+	if err != nil {
+		return "", false
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Data struct {
+			Result []struct {
+				Value [2]any `json:"value"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	if json.NewDecoder(resp.Body).Decode(&body) != nil || len(body.Data.Result) == 0 {
+		return "", false
+	}
+	v, _ := body.Data.Result[0].Value[1].(string)
+	return v, true
+}

@@ -1,0 +1,65 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// message is one message seen by a watcher.
+type message struct {
+	topic, payload string
+}
+
+// watcher is an MQTT client recording what it receives on its filters.
+type watcher struct {
+	t *testing.T
+	c paho.Client
+	n int
+	m chan message
+}
+
+func watch(t *testing.T, broker string, filters ...string) *watcher {
+	t.Helper()
+	w := &watcher{t: t, m: make(chan message, 10000)}
+	o := paho.NewClientOptions().AddBroker(broker).SetClientID(fmt.Sprintf("e2e-watch-%d", time.Now().UnixNano())).
+		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(200 * time.Millisecond).
+		SetOnConnectHandler(func(c paho.Client) {
+			for _, f := range filters {
+				c.Subscribe(f, 1, func(_ paho.Client, m paho.Message) { w.m <- message{m.Topic(), string(m.Payload())} })
+			}
+		})
+	w.c = paho.NewClient(o)
+	if !w.c.Connect().WaitTimeout(waitFor) {
+		t.Fatal("watcher did not connect")
+	}
+	t.Cleanup(func() { w.c.Disconnect(50) })
+	return w
+}
+
+// expect waits for a message on topic whose payload contains want.
+func (w *watcher) expect(topic, want string) string {
+	w.t.Helper()
+	deadline := time.After(waitFor)
+	for {
+		select {
+		case m := <-w.m:
+			if m.topic == topic && strings.Contains(m.payload, want) {
+				return m.payload
+			}
+		case <-deadline:
+			w.t.Fatalf("no message on %s containing %q within %v", topic, want, waitFor)
+		}
+	}
+}
+
+// publish sends payload to topic with QoS 1.
+func (w *watcher) publish(topic string, payload []byte) {
+	w.t.Helper()
+	if tok := w.c.Publish(topic, 1, false, payload); !tok.WaitTimeout(waitFor) || tok.Error() != nil {
+		w.t.Fatalf("publish %s: %v", topic, tok.Error())
+	}
+}
