@@ -43,8 +43,7 @@ var (
 	// ErrDuplicateHandler is returned by Registry.Register for a name that is
 	// already registered.
 	ErrDuplicateHandler = errors.New("scheduler: handler already registered")
+	// ErrPanic wraps the value of a handler that panicked; the run counts
+	// as failed and the error carries the stack.
+	ErrPanic = errors.New("scheduler: handler panicked")
 )
-
-// ErrPanic wraps the value of a handler that panicked; the run counts as
-// failed and the error carries the stack.
-var ErrPanic = errors.New("scheduler: handler panicked")
