@@ -84,12 +84,15 @@ func (p *proc) awaitExit() (Exit, error, bool) {
 }
 
 // finish stops what is left of the process group once the main process
-// has ended, then waits, bounded, for the output readers.
+// has ended: SIGTERM, then SIGKILL to what is still alive after the stop
+// timeout, whether or not it holds the output pipes. Then it waits,
+// bounded, for the output readers.
 func (p *proc) finish() {
-	if syscall.Kill(-p.pid, 0) == nil {
+	if p.groupAlive() {
 		p.signalGroup(syscall.SIGTERM)
-		if !p.waitReaders() {
+		if !p.awaitGroupGone() {
 			p.signalGroup(syscall.SIGKILL)
+			p.awaitGroupGone()
 		}
 	}
 	p.waitReaders()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -100,5 +101,66 @@ func TestLeftoverGroupKilledAfterMainExit(t *testing.T) {
 	}
 	if processAlive(t, child) {
 		t.Errorf("background child %d survived its group", child)
+	}
+}
+
+// TestLeftoverIgnoringSIGTERMGetsSIGKILL: a grandchild that ignores SIGTERM
+// and does not hold the output pipes must still be killed once the main
+// process has exited, after the stop timeout on the fake clock.
+func TestLeftoverIgnoringSIGTERMGetsSIGKILL(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	cmd := sh("(trap '' TERM; exec sleep 1000) >/dev/null 2>&1 </dev/null & echo $!")
+	cmd.Clock = clock
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	advanced := make(chan struct{})
+	go func() { // advance every stop deadline until Run returns
+		defer close(advanced)
+		for clock.BlockUntilContext(ctx, 1) == nil {
+			clock.Advance(cmd.StopTimeout)
+		}
+	}()
+	c := newCollector("")
+	exit, err := cmd.Run(context.Background(), c.add, nil)
+	cancel()
+	<-advanced
+	if err != nil || exit.Code != 0 {
+		t.Fatalf("Run = %+v, %v", exit, err)
+	}
+	lines := c.get(Stdout)
+	if len(lines) != 1 {
+		t.Fatalf("lines = %q", lines)
+	}
+	child, err := strconv.Atoi(lines[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(t, child) {
+		_ = syscall.Kill(child, syscall.SIGKILL)
+		t.Errorf("grandchild %d ignoring SIGTERM survived its group", child)
+	}
+}
+
+func TestStatGroup(t *testing.T) {
+	tests := []struct {
+		name  string
+		data  string
+		pgrp  int
+		state byte
+		ok    bool
+	}{
+		{"plain", "42 (sleep) S 1 40 40 0", 40, 'S', true},
+		{"comm with spaces and parens", "42 (a) b (c)) Z 1 41 41", 41, 'Z', true},
+		{"no comm", "42 sleep S 1 40", 0, 0, false},
+		{"short", "42 (x) R 1", 0, 0, false},
+		{"bad pgrp", "42 (x) R 1 x", 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pgrp, state, ok := statGroup([]byte(tt.data))
+			if ok != tt.ok || (ok && (pgrp != tt.pgrp || state != tt.state)) {
+				t.Errorf("statGroup(%q) = %d %c %v, want %d %c %v", tt.data, pgrp, state, ok, tt.pgrp, tt.state, tt.ok)
+			}
+		})
 	}
 }
