@@ -9,7 +9,7 @@ import (
 
 const dev = "e2e1"
 
-func metricsAddr(t *testing.T) string { return fmt.Sprintf("127.0.0.1:%d", freePort(t)) }
+func metricsAddr(t testing.TB) string { return fmt.Sprintf("127.0.0.1:%d", freePort(t)) }
 
 // TestCommandsThroughFleetctl runs fleetctl commands against the agent.
 func TestCommandsThroughFleetctl(t *testing.T) {

@@ -44,7 +44,7 @@ func build(dir string) int {
 }
 
 // need returns the path of a required tool, failing the test without it.
-func need(t *testing.T, names ...string) string {
+func need(t testing.TB, names ...string) string {
 	t.Helper()
 	for _, n := range names {
 		if p, err := exec.LookPath(n); err == nil {

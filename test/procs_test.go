@@ -15,7 +15,7 @@ import (
 
 const waitFor = 30 * time.Second
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -31,7 +31,7 @@ type proc struct {
 	exited chan struct{} // closed once Wait returned
 }
 
-func start(t *testing.T, logName string, name string, args ...string) *proc {
+func start(t testing.TB, logName string, name string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	logf, err := os.Create(filepath.Join(t.TempDir(), logName+".log"))
@@ -49,7 +49,7 @@ func start(t *testing.T, logName string, name string, args ...string) *proc {
 }
 
 // stop sends sig and waits for the exit code.
-func (p *proc) stop(t *testing.T, sig syscall.Signal) int {
+func (p *proc) stop(t testing.TB, sig syscall.Signal) int {
 	t.Helper()
 	_ = p.cmd.Process.Signal(sig)
 	select {
@@ -62,16 +62,16 @@ func (p *proc) stop(t *testing.T, sig syscall.Signal) int {
 
 // mosquitto is a broker on its own port and config file.
 type mosquitto struct {
-	t    *testing.T
+	t    testing.TB
 	port int
 	conf string
 	p    *proc
 }
 
-func startMosquitto(t *testing.T) *mosquitto {
+func startMosquitto(t testing.TB) *mosquitto {
 	t.Helper()
 	m := &mosquitto{t: t, port: freePort(t), conf: filepath.Join(t.TempDir(), "mosquitto.conf")}
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 10000\n", m.port)
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_queued_messages 10000\n", m.port)
 	if err := os.WriteFile(m.conf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func (m *mosquitto) start() {
 }
 
 // waitDial polls until addr accepts TCP connections.
-func waitDial(t *testing.T, addr string) {
+func waitDial(t testing.TB, addr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
@@ -106,14 +106,14 @@ func waitDial(t *testing.T, addr string) {
 }
 
 // startAgent runs the agent binary for device id against broker.
-func startAgent(t *testing.T, broker, id, dataDir, metrics string) *proc {
+func startAgent(t testing.TB, broker, id, dataDir, metrics string) *proc {
 	t.Helper()
 	return start(t, "agent-"+id, bins["agent"], "--broker", broker, "--id", id,
 		"--data-dir", dataDir, "--metrics-listen", metrics)
 }
 
 // fleetctl runs fleetctl and returns its output and exit code.
-func fleetctl(t *testing.T, broker string, args ...string) (string, int) {
+func fleetctl(t testing.TB, broker string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(bins["fleetctl"], append([]string{"--broker", broker, "--timeout", "10s"}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())

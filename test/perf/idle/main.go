@@ -1,0 +1,89 @@
+// Command idle measures the idle cost of the agent side by side with
+// prometheus-node-exporter, in one run: it starts both, waits, and reports
+// each one's CPU time (utime+stime from /proc/<pid>/stat) over the window
+// and its resident memory (VmRSS, VmHWM from /proc/<pid>/status).
+//
+//	go build -o /tmp/agent ./cmd/agent
+//	go run ./test/perf/idle -agent /tmp/agent -broker tcp://127.0.0.1:1883 -window 60s
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clkTck is USER_HZ on Linux.
+const clkTck = 100
+
+func main() {
+	agentBin := flag.String("agent", "", "agent binary")
+	broker := flag.String("broker", "tcp://127.0.0.1:1883", "broker URL for the agent")
+	exporter := flag.String("exporter", "/usr/bin/prometheus-node-exporter", "node exporter binary")
+	window := flag.Duration("window", 60*time.Second, "measurement window")
+	warmup := flag.Duration("warmup", 5*time.Second, "time before the window starts")
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "drover-idle-")
+	check(err)
+	defer os.RemoveAll(dir)
+	procs := []*exec.Cmd{
+		exec.Command(*agentBin, "--broker", *broker, "--id", "idle-bench", "--data-dir", dir, "--metrics-listen", "127.0.0.1:19110"),
+		exec.Command(*exporter, "--web.listen-address=127.0.0.1:19100"),
+	}
+	for _, p := range procs {
+		check(p.Start())
+		defer p.Process.Kill()
+	}
+	time.Sleep(*warmup) // a benchmark window, not synchronisation
+	before := make([]float64, len(procs))
+	for i, p := range procs {
+		before[i] = cpuSeconds(p.Process.Pid)
+	}
+	time.Sleep(*window)
+	fmt.Printf("| process | CPU over %v (s) | CPU %% | VmRSS (MB) | VmHWM (MB) |\n|---|---|---|---|---|\n", *window)
+	for i, p := range procs {
+		cpu := cpuSeconds(p.Process.Pid) - before[i]
+		rss, hwm := memMB(p.Process.Pid)
+		fmt.Printf("| %s | %.2f | %.3f | %.1f | %.1f |\n", p.Path, cpu, 100*cpu/window.Seconds(), rss, hwm)
+	}
+}
+
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	check(err)
+	// Fields after the command name (which may hold spaces) start at ')'.
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) / clkTck
+}
+
+func memMB(pid int) (rss, hwm float64) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	check(err)
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		k, v, _ := strings.Cut(s.Text(), ":")
+		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+		switch k {
+		case "VmRSS":
+			rss = kb / 1024
+		case "VmHWM":
+			hwm = kb / 1024
+		}
+	}
+	return rss, hwm
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "idle:", err)
+		os.Exit(1)
+	}
+}
