@@ -21,11 +21,15 @@ import (
 // SIGTERM and SIGKILL when Cmd.StopTimeout is zero.
 const DefaultStopTimeout = 10 * time.Second
 
-// BaseEnv is the minimal environment every process starts with; Cmd.Env is
-// appended to it, and a later entry overrides an earlier one of the same key.
-var BaseEnv = []string{
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	"LANG=C.UTF-8",
+// BaseEnv returns the minimal environment every process starts with:
+// PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin and
+// LANG=C.UTF-8. Cmd.Env is appended to it, and a later entry overrides an
+// earlier one of the same key. The slice is a fresh copy.
+func BaseEnv() []string {
+	return []string{
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"LANG=C.UTF-8",
+	}
 }
 
 // Cmd describes one external process. The zero values of the optional
@@ -35,7 +39,7 @@ type Cmd struct {
 	Path string
 	// Args are the arguments after the program name.
 	Args []string
-	// Env holds KEY=VALUE entries added to BaseEnv.
+	// Env holds KEY=VALUE entries added to BaseEnv().
 	Env []string
 	// Dir is the working directory. Default: the agent's.
 	Dir string
@@ -105,7 +109,7 @@ func (c Cmd) start(out, errOut func(io.Reader)) (*proc, error) {
 		return nil, ErrNoPath
 	}
 	cmd := exec.Command(c.Path, c.Args...)
-	cmd.Env = append(append([]string(nil), BaseEnv...), c.Env...)
+	cmd.Env = append(BaseEnv(), c.Env...)
 	cmd.Dir = c.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	p := &proc{cmd: cmd, stop: c.stopTimeout(), clock: c.clock()}

@@ -14,7 +14,7 @@ import (
 
 // runUntilReady runs cmd in the background, cancels it once the line
 // "ready" was printed, and returns the result and the pid.
-func runUntilReady(t *testing.T, cmd Cmd, afterCancel func()) (Exit, error, int) {
+func runUntilReady(t *testing.T, cmd Cmd, afterCancel func()) (Exit, int, error) {
 	t.Helper()
 	c := newCollector("ready")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -39,11 +39,11 @@ func runUntilReady(t *testing.T, cmd Cmd, afterCancel func()) (Exit, error, int)
 		afterCancel()
 	}
 	r := <-done
-	return r.exit, r.err, int(pid.Load())
+	return r.exit, int(pid.Load()), r.err
 }
 
 func TestStopNeverEndingProcess(t *testing.T) {
-	exit, err, pid := runUntilReady(t, sh("echo ready; exec sleep 1000"), nil)
+	exit, pid, err := runUntilReady(t, sh("echo ready; exec sleep 1000"), nil)
 	if exit.Signal != "SIGTERM" || !exit.Stopped {
 		t.Errorf("exit = %+v, want stopped by SIGTERM", exit)
 	}
@@ -65,7 +65,7 @@ func TestStopIgnoringSIGTERMGetsSIGKILL(t *testing.T) {
 		}
 		clock.Advance(cmd.StopTimeout)
 	}
-	exit, err, pid := runUntilReady(t, cmd, advance)
+	exit, pid, err := runUntilReady(t, cmd, advance)
 	if exit.Signal != "SIGKILL" || !exit.Stopped {
 		t.Errorf("exit = %+v, want stopped by SIGKILL", exit)
 	}
@@ -78,7 +78,7 @@ func TestStopIgnoringSIGTERMGetsSIGKILL(t *testing.T) {
 
 func TestStopKillsForkedChildren(t *testing.T) {
 	cmd := sh("sleep 1000 & sleep 1000 & echo ready; wait")
-	_, err, pid := runUntilReady(t, cmd, nil)
+	_, pid, err := runUntilReady(t, cmd, nil)
 	if !errors.Is(err, ErrStopped) {
 		t.Errorf("err = %v, want ErrStopped", err)
 	}
