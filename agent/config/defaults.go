@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Defaults of the keys documented in docs/configuration.md.
@@ -98,7 +100,8 @@ func (j *Job) applyDefaults() {
 
 // SanitizeID turns a host name into a valid device id: lower case, every
 // other character replaced by '-', leading punctuation dropped, at most 63
-// characters; "device" when nothing is left.
+// characters; "device" when nothing is left, and "device-ota" for the
+// reserved "ota".
 func SanitizeID(host string) string {
 	id := strings.Map(func(r rune) rune {
 		switch {
@@ -111,8 +114,11 @@ func SanitizeID(host string) string {
 	if len(id) > 63 {
 		id = id[:63]
 	}
-	if id == "" {
+	switch id {
+	case "":
 		return "device"
+	case fleet.ReservedDeviceID:
+		return "device-" + id
 	}
 	return id
 }

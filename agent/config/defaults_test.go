@@ -127,6 +127,7 @@ func TestSanitizeID(t *testing.T) {
 		{"host name/with+#", "host-name-with--"},
 		{"-_.leading", "leading"},
 		{"", "device"},
+		{"OTA", "device-ota"},
 		{"ÜBER", "ber"},
 		{strings.Repeat("a", 70), strings.Repeat("a", 63)},
 	}
@@ -151,6 +152,8 @@ func TestCheckID(t *testing.T) {
 		{"a#", "must not contain"},
 		{"+", "must not contain"},
 		{"-a", "must match"},
+		{"ota", "reserved"},
+		{"ota1", ""},
 		{strings.Repeat("a", 64), "longer than 63"},
 	}
 	for _, tt := range tests {

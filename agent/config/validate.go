@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"aead.dev/minisign"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 var (
@@ -37,13 +39,16 @@ func (c *Config) problems() *Problems {
 	return p
 }
 
-// CheckID returns why id is not a valid device id, or nil.
+// CheckID returns why id is not a valid device id, or nil. The rule is the
+// protocol's (fleet.ValidDeviceID), including the reserved id "ota".
 func CheckID(id string) error {
-	if idRe.MatchString(id) {
+	if idRe.MatchString(id) && id != fleet.ReservedDeviceID {
 		return nil
 	}
 	msg := "must match ^[a-z0-9][a-z0-9._-]{0,62}$"
 	switch {
+	case id == fleet.ReservedDeviceID:
+		msg = "is reserved for the OTA topics (drover/ota/...)"
 	case id == "":
 		msg = "is empty; set it, or leave it out to use the host name"
 	case strings.ContainsAny(id, "+#/"):
