@@ -32,15 +32,24 @@ type Notifier struct {
 // Option configures a Notifier.
 type Option func(*Notifier)
 
-// WithClock sets the clock that times watchdog heartbeats.
-// Default: the real clock.
+// WithClock sets the clock that times watchdog heartbeats; nil keeps the
+// default. Default: the real clock.
 func WithClock(c clockwork.Clock) Option {
-	return func(n *Notifier) { n.clock = c }
+	return func(n *Notifier) {
+		if c != nil {
+			n.clock = c
+		}
+	}
 }
 
-// WithLogger sets the logger for failed heartbeats. Default: discard.
+// WithLogger sets the logger for failed heartbeats; nil keeps the default.
+// Default: discard.
 func WithLogger(l *slog.Logger) Option {
-	return func(n *Notifier) { n.logger = l }
+	return func(n *Notifier) {
+		if l != nil {
+			n.logger = l
+		}
+	}
 }
 
 // New returns a Notifier. It reads $NOTIFY_SOCKET at each send, so it can

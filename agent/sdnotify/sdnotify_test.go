@@ -134,3 +134,11 @@ func TestWatchdogBeatsWhileHealthy(t *testing.T) {
 		t.Errorf("Watchdog: %v", err)
 	}
 }
+
+func TestNilOptionsKeepDefaults(t *testing.T) {
+	t.Setenv("NOTIFY_SOCKET", "")
+	n := New(WithLogger(nil), WithClock(nil))
+	if n.logger == nil || n.clock == nil {
+		t.Fatalf("nil options replaced the defaults: logger %v clock %v", n.logger, n.clock)
+	}
+}

@@ -11,14 +11,23 @@ import (
 type Option func(*Supervisor)
 
 // WithClock sets the clock used for timestamps, backoff and watchdog
-// timers. Default: the real clock.
+// timers; nil keeps the default. Default: the real clock.
 func WithClock(c clockwork.Clock) Option {
-	return func(s *Supervisor) { s.clock = c }
+	return func(s *Supervisor) {
+		if c != nil {
+			s.clock = c
+		}
+	}
 }
 
-// WithLogger sets the logger. Default: a logger that discards.
+// WithLogger sets the logger; nil keeps the default. Default: a logger
+// that discards.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *Supervisor) { s.log = l.With("component", "supervise") }
+	return func(s *Supervisor) {
+		if l != nil {
+			s.log = l.With("component", "supervise")
+		}
+	}
 }
 
 // WithRand sets the source of backoff jitter, returning values in [0,1).

@@ -242,3 +242,22 @@ func TestStartWhileStopping(t *testing.T) {
 	release <- struct{}{}
 	waitState(t, s, name, status.Stopped)
 }
+
+// TestNilOptionsKeepDefaults: a nil logger or clock must not panic later.
+func TestNilOptionsKeepDefaults(t *testing.T) {
+	s := New(WithLogger(nil), WithClock(nil))
+	if err := s.Register("ok", func(context.Context, *Ctl) (any, error) { return nil, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Add(TaskSpec{Name: "t", Func: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deadlock)
+	defer cancel()
+	if _, err := s.WaitFor(ctx, "t", InState(status.Done)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
