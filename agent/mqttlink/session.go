@@ -90,7 +90,9 @@ func (l *Link) onMessage(_ mqtt.Client, msg mqtt.Message) {
 func (l *Link) stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.StopTimeout)
 	defer cancel()
-	wasOnline := l.online.Load()
+	// A connection whose onConnect has not finished yet may already have
+	// published "online": the offline state goes out whenever it is open.
+	wasOnline := l.client.IsConnectionOpen()
 	var err error
 	if wasOnline {
 		l.flush(ctx)
