@@ -29,11 +29,13 @@ type engine struct {
 	cancelBase context.CancelFunc
 	persist    persister
 	specs      specTable
+	precise    precise
 }
 
 func newEngine(s *Scheduler) *engine {
 	e := &engine{s: s, cfg: &s.cfg, jobs: make(map[string]*entry), specs: make(specTable)}
 	e.persist.init(e)
+	e.precise = newPrecise(e.cfg)
 	return e
 }
 
@@ -71,8 +73,7 @@ func (e *engine) loop(ctx context.Context) error {
 			e.complete(m)
 			e.settle()
 		case <-e.timer.Chan():
-			e.armed = time.Time{}
-			e.tick(e.now())
+			e.wake()
 			e.settle()
 		}
 	}
@@ -83,9 +84,19 @@ func (e *engine) loop(ctx context.Context) error {
 func (e *engine) pollTimer() {
 	select {
 	case <-e.timer.Chan():
-		e.armed = time.Time{}
-		e.tick(e.now())
+		e.wake()
 	default:
+	}
+}
+
+// wake handles the timer firing: it waits precisely for the rest when the
+// timer was armed early (see precise), then fires what is due. When the
+// wake is not due yet, settle re-arms the timer for it.
+func (e *engine) wake() {
+	w := e.armed
+	e.armed = time.Time{}
+	if now, due := e.precise.await(w, e.now(), e.cfg.clock); due {
+		e.tick(now)
 	}
 }
 
@@ -109,7 +120,8 @@ func (e *engine) wakeAt() time.Time {
 	return w
 }
 
-// arm sets the timer to wakeAt, touching it only when that changed.
+// arm sets the timer for wakeAt (early by the precision margin), touching
+// it only when that changed.
 func (e *engine) arm() {
 	w := e.wakeAt()
 	if w.Equal(e.armed) {
@@ -120,7 +132,7 @@ func (e *engine) arm() {
 		e.timer.Stop()
 		return
 	}
-	e.timer.Reset(max(w.Sub(e.now()), 0))
+	e.timer.Reset(e.precise.timerDelay(w, e.now()))
 }
 
 // tick fires every job that is due at now and saves if a save is due.

@@ -30,6 +30,7 @@ type config struct {
 	stopTimeout  time.Duration
 	saveInterval time.Duration
 	rand         *rand.Rand
+	precision    time.Duration
 }
 
 func defaultConfig() config {
@@ -39,6 +40,7 @@ func defaultConfig() config {
 		stopTimeout:  DefaultStopTimeout,
 		saveInterval: DefaultSaveInterval,
 		rand:         rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		precision:    DefaultPrecision,
 	}
 }
 
@@ -82,4 +84,17 @@ func WithSaveInterval(d time.Duration) Option {
 // used only by the scheduler's goroutine. Default: a randomly seeded PCG.
 func WithRand(r *rand.Rand) Option {
 	return func(cfg *config) { cfg.rand = r }
+}
+
+// WithPrecision sets the margin by which the scheduler wakes before a job
+// is due to wait the rest precisely: on Linux with the real clock, a
+// blocking clock_nanosleep on the monotonic clock (no spinning), which
+// takes lateness below the Go runtime's 1 ms timer granularity at the cost
+// of one extra system call per wake. The wait never ends before the due
+// time, and requests made meanwhile are served right after it, so a
+// request can wait up to d. With a fake clock or on other systems the
+// timer is re-armed for the rest instead. Zero or less disables it.
+// Default: DefaultPrecision (2 * time.Millisecond).
+func WithPrecision(d time.Duration) Option {
+	return func(cfg *config) { cfg.precision = d }
 }
