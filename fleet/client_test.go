@@ -155,3 +155,29 @@ func TestFanOut(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyFromOtherDeviceIgnored: a reply carrying a pending request's id
+// but published on another device's reply topic must not answer it.
+func TestReplyFromOtherDeviceIgnored(t *testing.T) {
+	url := fleettest.StartBroker(t)
+	forger := fleettest.NewDevice(t, url, "evil", nil, nil)
+	forged := make(chan struct{})
+	fleettest.NewDevice(t, url, "pi", nil, map[string]fleettest.Handler{
+		fleet.CmdPing: func(req fleet.Request, _ func(any)) (any, error) {
+			raw, _ := json.Marshal(fleet.ResultReply(req.ID, fleet.PingResult{Version: "forged"}))
+			err := forger.PublishWait(fleet.Topics{}.Reply("evil", req.From), raw)
+			close(forged)
+			if err != nil {
+				return nil, err
+			}
+			return fleet.PingResult{Version: "genuine"}, nil
+		},
+	})
+	c := dial(t, url)
+	r, err := c.Request(testCtx(t), "pi", fleet.CmdPing, nil)
+	<-forged
+	var res fleet.PingResult
+	if err != nil || r.Decode(&res) != nil || res.Version != "genuine" {
+		t.Fatalf("Request = %+v (%+v), %v; want the genuine reply", r, res, err)
+	}
+}

@@ -10,8 +10,13 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// DefaultFollowTTL is the follow lease when FollowArgs.TTLSeconds is 0.
-const DefaultFollowTTL = 30 * time.Second
+// Follow leases: the lease when FollowArgs.TTLSeconds is 0, and the bounds
+// a device applies to the lease it grants.
+const (
+	DefaultFollowTTL = 30 * time.Second
+	MinFollowTTL     = time.Second
+	MaxFollowTTL     = 10 * time.Minute
+)
 
 // followBuffer is how many log records wait for a slow consumer before
 // newer ones are dropped (and counted in the next record's Dropped).
@@ -20,11 +25,11 @@ const followBuffer = 1024
 // Follow asks dev to forward its journal records matching args to
 // drover/<dev>/log, renews the lease at half its TTL, and passes each record
 // to fn (in the calling goroutine) until ctx ends, when it returns nil.
-// It returns an error when the first log.follow request fails.
+// It returns an error when the first log.follow request fails. A TTL
+// outside [MinFollowTTL, MaxFollowTTL] is brought within it, as the device
+// does, so that renewals come before the granted lease ends.
 func (c *Client) Follow(ctx context.Context, dev string, args FollowArgs, fn func(LogRecord)) error {
-	if args.TTLSeconds <= 0 {
-		args.TTLSeconds = int(DefaultFollowTTL / time.Second)
-	}
+	args.TTLSeconds = followTTLSeconds(args.TTLSeconds)
 	f := &follower{records: make(chan LogRecord, followBuffer)}
 	filters := map[string]byte{c.topics.Log(dev): 0}
 	if err := c.subscribe(ctx, filters, f.handle); err != nil {
@@ -47,6 +52,15 @@ func (c *Client) Follow(ctx context.Context, dev string, args FollowArgs, fn fun
 			return nil
 		}
 	}
+}
+
+// followTTLSeconds is the lease to ask for: DefaultFollowTTL for 0 or less,
+// else ttl clamped to [MinFollowTTL, MaxFollowTTL].
+func followTTLSeconds(ttl int) int {
+	if ttl <= 0 {
+		return int(DefaultFollowTTL / time.Second)
+	}
+	return min(max(ttl, int(MinFollowTTL/time.Second)), int(MaxFollowTTL/time.Second))
 }
 
 // renew sends one log.follow request, bounded by half the lease.

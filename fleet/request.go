@@ -17,6 +17,7 @@ import (
 const progressBuffer = 16
 
 type pendingRequest struct {
+	dev      string     // the device asked; replies from others are ignored
 	progress chan Reply // progress reports, dropped when full
 	final    chan Reply // capacity 1: the first final reply
 }
@@ -39,7 +40,7 @@ func (c *Client) RequestProgress(ctx context.Context, dev, cmd string, args any,
 	if err != nil {
 		return Reply{}, err
 	}
-	p := &pendingRequest{progress: make(chan Reply, progressBuffer), final: make(chan Reply, 1)}
+	p := &pendingRequest{dev: dev, progress: make(chan Reply, progressBuffer), final: make(chan Reply, 1)}
 	c.mu.Lock()
 	c.pending[req.ID] = p
 	c.mu.Unlock()
@@ -103,7 +104,9 @@ func (c *Client) publishJSON(ctx context.Context, topic string, qos byte, v any)
 	return nil
 }
 
-// onReply hands a reply to its waiting request without blocking.
+// onReply hands a reply to its waiting request without blocking. Only a
+// reply on the reply topic of the device that was asked counts, so another
+// device cannot answer in its place.
 func (c *Client) onReply(_ paho.Client, msg paho.Message) {
 	r, err := DecodeReply(msg.Payload())
 	if err != nil {
@@ -115,6 +118,10 @@ func (c *Client) onReply(_ paho.Client, msg paho.Message) {
 	c.mu.Unlock()
 	if p == nil {
 		c.log.Debug("reply to no pending request", "topic", msg.Topic(), "id", r.ID)
+		return
+	}
+	if t, err := c.topics.Parse(msg.Topic()); err != nil || t.Device != p.dev {
+		c.log.Warn("ignoring reply from a device that was not asked", "topic", msg.Topic(), "id", r.ID, "device", p.dev)
 		return
 	}
 	ch := p.progress

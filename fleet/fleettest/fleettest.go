@@ -5,6 +5,7 @@ package fleettest
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -97,6 +98,17 @@ func (d *Device) Requests() []fleet.Request {
 // without waiting.
 func (d *Device) Publish(topic string, payload []byte) {
 	d.client.Publish(topic, 0, false, payload)
+}
+
+// PublishWait publishes payload on topic from the device (QoS 1, not
+// retained) and waits, at most WaitTimeout, until the broker has it. It may
+// be called from a Handler.
+func (d *Device) PublishWait(topic string, payload []byte) error {
+	tok := d.client.Publish(topic, 1, false, payload)
+	if !tok.WaitTimeout(WaitTimeout) {
+		return fmt.Errorf("fleettest: publish to %s timed out", topic)
+	}
+	return tok.Error()
 }
 
 // onCmd answers in its own goroutine so paho's handler never blocks.
