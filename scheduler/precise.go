@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"reflect"
+	"runtime"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -70,6 +71,10 @@ func (p precise) await(w, now time.Time, clock clockwork.Clock) (time.Time, bool
 	if p.sleep == nil || rest > p.margin {
 		return now, false
 	}
+	// The runs the previous wake started wait in this P's run queue; yield
+	// so they start now rather than behind the blocking system call, which
+	// keeps the P until the runtime's monitor takes it back.
+	runtime.Gosched()
 	p.sleep(rest)
 	return clock.Now().Round(0), true
 }

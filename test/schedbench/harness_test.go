@@ -69,8 +69,8 @@ func (m memStore) Load(context.Context) (scheduler.State, error) { return m.st, 
 func (m memStore) Save(context.Context, scheduler.State) error   { return nil }
 
 // startDrover runs Drover's scheduler with the workload's jobs, each
-// calling fn(i, run). It returns a stop function.
-func startDrover(b *testing.B, w workload, fn func(i int, run scheduler.Run)) func() {
+// calling fn(i, run), and opts. It returns a stop function.
+func startDrover(b *testing.B, w workload, fn func(i int, run scheduler.Run), opts ...scheduler.Option) func() {
 	reg := scheduler.NewRegistry()
 	spec := fmt.Sprintf("every %s", w.period)
 	st := scheduler.State{Version: scheduler.StateVersion}
@@ -83,7 +83,8 @@ func startDrover(b *testing.B, w workload, fn func(i int, run scheduler.Run)) fu
 			LastNominal: next.Add(-w.period), NextNominal: next,
 		})
 	}
-	s := scheduler.New(reg, scheduler.WithStore(memStore{st}), scheduler.WithSaveInterval(24*time.Hour))
+	opts = append([]scheduler.Option{scheduler.WithStore(memStore{st}), scheduler.WithSaveInterval(24 * time.Hour)}, opts...)
+	s := scheduler.New(reg, opts...)
 	return run(b, s)
 }
 

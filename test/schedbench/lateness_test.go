@@ -23,34 +23,55 @@ func latenessCase(n int) (workload, time.Duration) {
 	return workload{n: n, period: period, start: time.Now().Add(setup)}, setup
 }
 
+// latenessScheds start a scheduler whose jobs record their lateness:
+// Drover as configured by default (precision margin DefaultPrecision),
+// Drover with the precise wait off (WithPrecision(0)), and gocron.
+var latenessScheds = []struct {
+	name  string
+	start func(b *testing.B, w workload, rec *recorder) func()
+}{
+	{"drover", func(b *testing.B, w workload, rec *recorder) func() {
+		return startDrover(b, w, droverRecorder(rec))
+	}},
+	{"drover-plain", func(b *testing.B, w workload, rec *recorder) func() {
+		return startDrover(b, w, droverRecorder(rec), scheduler.WithPrecision(0))
+	}},
+	{"gocron", func(b *testing.B, w workload, rec *recorder) func() {
+		return startGocron(b, w, func(i int) {
+			now := time.Now()
+			rec.add(now, gridLateness(now, w.phase(i), w.period))
+		})
+	}},
+}
+
+// droverRecorder is a Drover job body recording handler start minus due time.
+func droverRecorder(rec *recorder) func(int, scheduler.Run) {
+	return func(_ int, run scheduler.Run) {
+		now := time.Now()
+		rec.add(now, now.Sub(run.Fire))
+	}
+}
+
+// BenchmarkLateness reports lateness p50/p99/max and the process CPU time
+// used during the sampled window (cpu-% of one core) at 1000 firings/s.
 func BenchmarkLateness(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
-		b.Run(fmt.Sprintf("sched=drover/jobs=%d", n), func(b *testing.B) {
-			for range b.N {
-				w, _ := latenessCase(n)
-				rec := newRecorder(w.start.Add(500*time.Millisecond), *latenessWindow, firingRate*int(*latenessWindow/time.Second)*2+1000)
-				stop := startDrover(b, w, func(_ int, run scheduler.Run) {
-					now := time.Now()
-					rec.add(now, now.Sub(run.Fire))
-				})
-				waitUntil(rec.to)
-				stop()
-				rec.report(b)
-			}
-		})
-		b.Run(fmt.Sprintf("sched=gocron/jobs=%d", n), func(b *testing.B) {
-			for range b.N {
-				w, _ := latenessCase(n)
-				rec := newRecorder(w.start.Add(500*time.Millisecond), *latenessWindow, firingRate*int(*latenessWindow/time.Second)*2+1000)
-				stop := startGocron(b, w, func(i int) {
-					now := time.Now()
-					rec.add(now, gridLateness(now, w.phase(i), w.period))
-				})
-				waitUntil(rec.to)
-				stop()
-				rec.report(b)
-			}
-		})
+		for _, s := range latenessScheds {
+			b.Run(fmt.Sprintf("sched=%s/jobs=%d", s.name, n), func(b *testing.B) {
+				for range b.N {
+					w, _ := latenessCase(n)
+					rec := newRecorder(w.start.Add(500*time.Millisecond), *latenessWindow, firingRate*int(*latenessWindow/time.Second)*2+1000)
+					stop := s.start(b, w, rec)
+					waitUntil(rec.from)
+					before := cpuTime(b)
+					waitUntil(rec.to)
+					used := cpuTime(b) - before
+					stop()
+					rec.report(b)
+					b.ReportMetric(100*float64(used)/float64(*latenessWindow), "cpu-%")
+				}
+			})
+		}
 	}
 }
 
