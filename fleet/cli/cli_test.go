@@ -133,3 +133,39 @@ func assertScheduleArgs(t *testing.T, reqs []fleet.Request) {
 	}
 	t.Fatal("device received no schedule.add")
 }
+
+// TestHostileDeviceTextEscaped: terminal control sequences that a device
+// puts in its log messages or errors reach the operator's terminal only as
+// visible escapes.
+func TestHostileDeviceTextEscaped(t *testing.T) {
+	url := fleettest.StartBroker(t)
+	fleettest.NewDevice(t, url, "evil", nil, map[string]fleettest.Handler{
+		fleet.CmdLogs: func(fleet.Request, func(any)) (any, error) {
+			return fleet.LogsResult{Records: []fleet.LogRecord{{Seq: 1, TS: now, Level: "info", Msg: "hi\x1b[2J\x1b]0;owned\x07"}}}, nil
+		},
+		fleet.CmdTaskStop: func(fleet.Request, func(any)) (any, error) {
+			return nil, fleet.Errorf(fleet.CodeNotFound, "no\rFAKE OK\x1b[1A")
+		},
+	})
+	env := map[string]string{"DROVER_BROKER": url}
+	tests := []struct {
+		name string
+		args []string
+		want string // the visible escape expected in stdout+stderr
+	}{
+		{"log message", []string{"logs", "evil"}, `hi\x1b[2J\x1b]0;owned\x07`},
+		{"device error", []string{"task", "stop", "evil", "x"}, `no\x0dFAKE OK\x1b[1A`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, out, errOut := fleetctl(t, env, tt.args...)
+			all := out + errOut
+			if strings.ContainsAny(all, "\x1b\r\x07") {
+				t.Errorf("raw control characters reached the terminal: %q", all)
+			}
+			if !strings.Contains(all, tt.want) {
+				t.Errorf("output lacks %q: %q", tt.want, all)
+			}
+		})
+	}
+}

@@ -57,6 +57,7 @@ type app struct {
 // Execute runs fleetctl with args and returns its exit code.
 func Execute(ctx context.Context, args []string, opts Options) int {
 	opts = opts.withDefaults()
+	opts.Stderr = newTerminalWriter(opts.Stderr)
 	root := NewCommand(opts)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -69,9 +70,11 @@ func Execute(ctx context.Context, args []string, opts Options) int {
 	return ExitCode(err)
 }
 
-// NewCommand builds the fleetctl command tree.
+// NewCommand builds the fleetctl command tree. Control characters in its
+// output (from text that devices sent) are written as visible escapes.
 func NewCommand(opts Options) *cobra.Command {
 	a := &app{opts: opts.withDefaults()}
+	a.opts.Stdout, a.opts.Stderr = newTerminalWriter(a.opts.Stdout), newTerminalWriter(a.opts.Stderr)
 	root := &cobra.Command{
 		Use:           "fleetctl",
 		Short:         "Watch and steer a fleet of Drover devices over MQTT",
