@@ -98,7 +98,7 @@ func (f *follower) Close()                    { close(f.stop); f.f.Close() }
 func logRecord(r journal.Record) fleet.LogRecord {
 	rec := fleet.LogRecord{Seq: r.Seq, TS: r.Time, Level: r.Level.String(), Source: r.Source, Msg: r.Msg, Dropped: r.Dropped}
 	if r.Attrs != "" {
-		rec.Attrs = map[string]any{"text": r.Attrs}
+		rec.Attrs = attrMap(r.Attrs)
 	}
 	return rec
 }
@@ -187,3 +187,13 @@ func classify(err error) *fleet.Error {
 
 // discardLogger is the default logger of libraries.
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// attrMap turns a record's attribute text into the protocol's attrs object.
+func attrMap(text string) map[string]any {
+	pairs := journal.SplitAttrs(text)
+	m := make(map[string]any, len(pairs))
+	for k, v := range pairs {
+		m[k] = v
+	}
+	return m
+}
