@@ -16,8 +16,9 @@ import (
 	"github.com/drover-iot/drover/fleet/broker"
 )
 
-// StartedAt is the started_at of every fake device's birth document.
-var StartedAt = time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+// StartedAt returns the started_at of every fake device's birth document:
+// 2026-11-21 09:00:00 UTC.
+func StartedAt() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC) }
 
 // WaitTimeout bounds every paho token wait in this package.
 const WaitTimeout = 10 * time.Second
@@ -80,7 +81,7 @@ func NewDevice(t testing.TB, url, id string, labels map[string]string, handlers 
 	t.Helper()
 	d := &Device{ID: id, handlers: handlers, client: Connect(t, url, "dev-"+id)}
 	info, _ := json.Marshal(fleet.InfoDoc{V: fleet.Version, ID: id, Version: "v1.2.3", Go: "go1.26",
-		OS: "linux", Arch: "arm64", Labels: labels, StartedAt: StartedAt})
+		OS: "linux", Arch: "arm64", Labels: labels, StartedAt: StartedAt()})
 	Wait(t, d.client.Publish(d.topics.Info(id), 1, true, info))
 	Wait(t, d.client.Publish(d.topics.State(id), 1, true, string(fleet.StateOnline)))
 	Wait(t, d.client.Subscribe(d.topics.Cmd(id), 1, d.onCmd))
