@@ -70,6 +70,8 @@ type Device struct {
 	client paho.Client
 	topics fleet.Topics
 
+	answers sync.WaitGroup // answering goroutines, waited for at cleanup
+
 	mu       sync.Mutex
 	handlers map[string]Handler
 	requests []fleet.Request
@@ -80,6 +82,7 @@ type Device struct {
 func NewDevice(t testing.TB, url, id string, labels map[string]string, handlers map[string]Handler) *Device {
 	t.Helper()
 	d := &Device{ID: id, handlers: handlers, client: Connect(t, url, "dev-"+id)}
+	t.Cleanup(d.answers.Wait) // runs before the client disconnects
 	info, _ := json.Marshal(fleet.InfoDoc{V: fleet.Version, ID: id, Version: "v1.2.3", Go: "go1.26",
 		OS: "linux", Arch: "arm64", Labels: labels, StartedAt: StartedAt()})
 	Wait(t, d.client.Publish(d.topics.Info(id), 1, true, info))
@@ -115,7 +118,7 @@ func (d *Device) PublishWait(topic string, payload []byte) error {
 // onCmd answers in its own goroutine so paho's handler never blocks.
 func (d *Device) onCmd(_ paho.Client, m paho.Message) {
 	payload := m.Payload()
-	go d.answer(payload)
+	d.answers.Go(func() { d.answer(payload) })
 }
 
 func (d *Device) answer(payload []byte) {
