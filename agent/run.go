@@ -178,7 +178,7 @@ func (a *Agent) startBroker() (*broker.Broker, error) {
 	if a.cfg.Broker.URL != "" {
 		return nil, nil
 	}
-	b := broker.New(broker.Options{Listen: EmbeddedBrokerListen, Logger: a.log.With("component", "broker")})
+	b := broker.New(broker.Options{Listen: EmbeddedBrokerListen, Logger: a.log})
 	if err := b.Start(); err != nil {
 		return nil, fmt.Errorf("agent: embedded broker: %w", err)
 	}

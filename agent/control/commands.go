@@ -114,7 +114,10 @@ func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, 
 		}
 		names, err := d.deps.Units.Match(kind, pattern)
 		if err != nil {
-			return nil, fmt.Errorf("no %s matches %q: %w", kind, pattern, err)
+			if d.protocolError(err).Code == fleet.CodeNotFound {
+				return nil, fleet.Errorf(fleet.CodeNotFound, "no %s named %q", kind, clip(pattern))
+			}
+			return nil, err
 		}
 		for _, n := range names {
 			if _, err := act(d.deps.Units, n); err != nil {
