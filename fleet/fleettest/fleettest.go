@@ -75,6 +75,7 @@ type Device struct {
 	mu       sync.Mutex
 	handlers map[string]Handler
 	requests []fleet.Request
+	stopped  bool // no new answers once the test ends
 }
 
 // NewDevice connects a fake device with the given handlers, publishes its
@@ -82,7 +83,7 @@ type Device struct {
 func NewDevice(t testing.TB, url, id string, labels map[string]string, handlers map[string]Handler) *Device {
 	t.Helper()
 	d := &Device{ID: id, handlers: handlers, client: Connect(t, url, "dev-"+id)}
-	t.Cleanup(d.answers.Wait) // runs before the client disconnects
+	t.Cleanup(d.stopAnswering) // runs before the client disconnects
 	info, _ := json.Marshal(fleet.InfoDoc{V: fleet.Version, ID: id, Version: "v1.2.3", Go: "go1.26",
 		OS: "linux", Arch: "arm64", Labels: labels, StartedAt: StartedAt()})
 	Wait(t, d.client.Publish(d.topics.Info(id), 1, true, info))
@@ -118,7 +119,19 @@ func (d *Device) PublishWait(topic string, payload []byte) error {
 // onCmd answers in its own goroutine so paho's handler never blocks.
 func (d *Device) onCmd(_ paho.Client, m paho.Message) {
 	payload := m.Payload()
-	d.answers.Go(func() { d.answer(payload) })
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.stopped {
+		d.answers.Go(func() { d.answer(payload) })
+	}
+}
+
+// stopAnswering refuses new requests and waits for the answers under way.
+func (d *Device) stopAnswering() {
+	d.mu.Lock()
+	d.stopped = true
+	d.mu.Unlock()
+	d.answers.Wait()
 }
 
 func (d *Device) answer(payload []byte) {
