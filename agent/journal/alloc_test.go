@@ -21,8 +21,7 @@ func TestAllocs(t *testing.T) {
 	defer f.Close()
 	h := j.Handler(nil)
 	logger := slog.New(h).With("component", "task:blink")
-	var rec slog.Record
-	rec = slog.NewRecord(t0, slog.LevelInfo, "reading", 0)
+	rec := slog.NewRecord(t0, slog.LevelInfo, "reading", 0)
 	rec.AddAttrs(slog.Int("k", 1), slog.String("unit", "C"), slog.Float64("v", 21.5), slog.Duration("took", time.Millisecond))
 	tests := []struct {
 		name string
