@@ -95,3 +95,13 @@ func infoOf(s minisign.Signature) Info {
 		Prehashed:      s.Algorithm == minisign.HashEdDSA,
 	}
 }
+
+// Key returns the trusted key with the given id (minisign's hex form).
+func (kr *Keyring) Key(id string) (PublicKey, bool) {
+	for kid, k := range kr.keys {
+		if FormatID(kid) == id {
+			return PublicKey{key: k}, true
+		}
+	}
+	return PublicKey{}, false
+}

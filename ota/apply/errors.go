@@ -1,0 +1,21 @@
+package apply
+
+import "errors"
+
+// Sentinel errors of the apply package.
+var (
+	// ErrBusy means an update is already under way.
+	ErrBusy = errors.New("apply: an update is already under way")
+	// ErrVerify means the candidate binary failed its size, sha256 or
+	// signature check.
+	ErrVerify = errors.New("apply: candidate verification failed")
+	// ErrSelftest means the new binary's selftest failed.
+	ErrSelftest = errors.New("apply: selftest failed")
+	// ErrSwap means the binary could not be replaced or restored.
+	ErrSwap = errors.New("apply: swap failed")
+	// ErrExec means the re-exec of the agent binary failed.
+	ErrExec = errors.New("apply: re-exec failed")
+	// ErrRolledBack is returned by Trial.Run after it restored the old
+	// binary (when the injected Exec returns instead of replacing the process).
+	ErrRolledBack = errors.New("apply: rolled back")
+)
