@@ -167,3 +167,6 @@ func (m *Machine) backupPath() string {
 	dir, name := filepath.Split(m.opts.Binary)
 	return filepath.Join(dir, "."+name+".old")
 }
+
+// Binary returns the path of the agent binary the machine replaces.
+func (m *Machine) Binary() string { return m.opts.Binary }
