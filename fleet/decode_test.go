@@ -191,3 +191,21 @@ func FuzzDecodeReply(f *testing.F) {
 		_ = r.Decode(&v)
 	})
 }
+
+func TestResultReplyKeepsHTMLCharacters(t *testing.T) {
+	tests := []struct {
+		name   string
+		result any
+		want   string
+	}{
+		{"string", "a<b>&c", `"a<b>&c"`},
+		{"map", map[string]string{"url": "tcp://h:1883?a=1&b=<2>"}, `{"url":"tcp://h:1883?a=1&b=<2>"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(ResultReply("x", tt.result).Result); got != tt.want {
+				t.Errorf("Result = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@
 package fleet
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -71,14 +72,18 @@ func (r Reply) Decode(v any) error {
 }
 
 // ResultReply is the final successful reply to request id. A result that
-// cannot be encoded gives an internal error reply instead.
+// cannot be encoded gives an internal error reply instead. The result is
+// encoded without HTML escaping, so '<', '>' and '&' stay as written
+// rather than becoming \u003c, \u003e and \u0026.
 func ResultReply(id string, result any) Reply {
-	raw, err := json.Marshal(result)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(result); err != nil {
 		return ErrorReply(id, Errorf(CodeInternal, "encode result: %v", err))
 	}
 	ok := true
-	return Reply{V: Version, ID: id, OK: &ok, Result: raw}
+	return Reply{V: Version, ID: id, OK: &ok, Result: bytes.TrimSuffix(buf.Bytes(), []byte("\n"))}
 }
 
 // ErrorReply is the final failed reply to request id. A plain error is

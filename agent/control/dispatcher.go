@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -176,9 +177,9 @@ func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply flee
 
 // send publishes r on the reply topic of req and returns it.
 func (d *Dispatcher) send(req fleet.Request, r fleet.Reply) fleet.Reply {
-	payload, err := json.Marshal(r)
+	payload, err := encode(r)
 	if err != nil {
-		payload, _ = json.Marshal(fleet.ErrorReply(r.ID, err))
+		payload, _ = encode(fleet.ErrorReply(r.ID, err))
 	}
 	topic := d.topics.Reply(d.dev, req.From)
 	if err := d.deps.Publisher.PublishReply(topic, payload); err != nil {
@@ -207,6 +208,18 @@ func (d *Dispatcher) protocolError(err error) *fleet.Error {
 		}
 	}
 	return &fleet.Error{Code: fleet.CodeInternal, Message: err.Error()}
+}
+
+// encode is json.Marshal without HTML escaping: a result's '<', '>' and
+// '&' (in a config URL, a log line) reach the operator as written.
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func clip(s string) string {

@@ -214,3 +214,25 @@ func TestRunServesAndStops(t *testing.T) {
 		t.Errorf("%d replies, want 10", n)
 	}
 }
+
+func TestRepliesKeepHTMLCharacters(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  map[string]any
+		want string
+	}{
+		{"less and greater", map[string]any{"note": "<b>"}, `"note":"<b>"`},
+		{"ampersand", map[string]any{"url": "tcp://h:1883/?a=1&b=2"}, `"url":"tcp://h:1883/?a=1&b=2"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.d.deps.Config = func() map[string]any { return tt.cfg }
+			f.d.Handle(context.Background(), request("c-"+tt.name, "config.get", nil))
+			got := f.pub.replies()
+			if len(got) != 1 || !strings.Contains(string(got[0].payload), tt.want) {
+				t.Fatalf("published %+v, want it to contain %s unescaped", got, tt.want)
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -115,6 +114,7 @@ func (s *followSet) forward(key followKey, l *lease, f Follower) {
 			s.publish(topic, rec)
 		case <-l.timer.Chan():
 			if s.expire(key, l) {
+				s.d.log.Info("log follow lease expired", "from", key.from)
 				return
 			}
 		case <-l.stop:
@@ -124,7 +124,7 @@ func (s *followSet) forward(key followKey, l *lease, f Follower) {
 }
 
 func (s *followSet) publish(topic string, rec fleet.LogRecord) {
-	payload, err := json.Marshal(rec)
+	payload, err := encode(rec)
 	if err != nil {
 		return
 	}
