@@ -136,12 +136,27 @@ func (a schedAdapter) Jobs() []status.Job {
 }
 
 func (a schedAdapter) HasJob(job string) bool {
-	_, ok := a.reg.Lookup(job)
+	_, ok := a.handler(job)
 	return ok
 }
 
+// handler resolves a schedule.add job: a registered handler, or the name
+// of a command job of the config (whose handler is "command:<name>").
+func (a schedAdapter) handler(job string) (string, bool) {
+	for _, h := range []string{job, commandHandlerPrefix + job} {
+		if _, ok := a.reg.Lookup(h); ok {
+			return h, true
+		}
+	}
+	return "", false
+}
+
 func (a schedAdapter) Add(args fleet.ScheduleAddArgs) error {
-	return a.s.Add(scheduler.JobDef{Name: args.Name, Spec: args.Spec, Handler: args.Job, Args: args.Args, Tags: []string{tagRemote}})
+	h, ok := a.handler(args.Job)
+	if !ok {
+		h = args.Job // the scheduler reports the unknown handler
+	}
+	return a.s.Add(scheduler.JobDef{Name: args.Name, Spec: args.Spec, Handler: h, Args: args.Args, Tags: []string{tagRemote}})
 }
 
 func (a schedAdapter) Remove(name string) error { return a.s.Remove(name) }

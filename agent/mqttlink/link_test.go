@@ -222,6 +222,9 @@ func TestProbe(t *testing.T) {
 	if err := Probe(ctx, testConfig(b.url())); err != nil {
 		t.Errorf("probe of a live broker: %v", err)
 	}
+	if err := newLink(t, testConfig(b.url())).Probe(ctx); err != nil {
+		t.Errorf("Link.Probe of a live broker: %v", err)
+	}
 	cfg := testConfig("tcp://" + freeAddr(t))
 	cfg.ConnectTimeout = time.Second
 	if err := Probe(ctx, cfg); !errors.Is(err, ErrNotConnected) {

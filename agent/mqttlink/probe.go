@@ -38,3 +38,7 @@ func Probe(ctx context.Context, cfg Config) error {
 	c.Disconnect(100)
 	return nil
 }
+
+// Probe is the package-level Probe with the link's own configuration
+// (broker, credentials, TLS).
+func (l *Link) Probe(ctx context.Context) error { return Probe(ctx, l.cfg) }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/drover-iot/drover/agent"
 	"github.com/drover-iot/drover/agent/config"
-	"github.com/drover-iot/drover/agent/mqttlink"
 	"github.com/drover-iot/drover/internal/version"
 )
 
@@ -27,6 +26,8 @@ const (
 type options struct {
 	config string
 	ov     config.Overrides
+	// demo adds the demo task and job even with a config or a broker.
+	demo bool
 }
 
 func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (options, []string, error) {
@@ -42,6 +43,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.StringVar(&o.ov.ID, "id", o.ov.ID, "device id (env DROVER_ID; default: the host name)")
 	fs.StringVar(&o.ov.DataDir, "data-dir", "", "directory of persisted state")
 	fs.StringVar(&o.ov.MetricsListen, "metrics-listen", "", "address of /metrics (default "+config.DefaultMetricsListen+")")
+	fs.BoolVar(&o.demo, "demo", false, "add the demo task (heartbeat) and job (demo-hello); default: only without config and broker")
 	err := fs.Parse(args)
 	return o, fs.Args(), err
 }
@@ -83,26 +85,24 @@ func checkConfig(args []string, stdout, stderr io.Writer) int {
 }
 
 // selftest checks that the config parses, the data dir opens and the broker
-// answers; OTA runs it on a new binary before switching to it.
+// answers (with the configured credentials and TLS); OTA runs it on a new
+// binary before switching to it.
 func selftest(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	cfg, err := config.LoadWith(o.config, o.ov)
 	if err != nil {
 		fmt.Fprintln(stderr, "selftest: config:", err)
 		return exitFail
 	}
-	if _, err := agent.New(cfg); err != nil { // opens the data dir
+	a, err := agent.New(cfg) // opens the data dir
+	if err != nil {
 		fmt.Fprintln(stderr, "selftest:", err)
 		return exitFail
 	}
-	if cfg.Broker.URL != "" {
-		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		err := mqttlink.Probe(pctx, mqttlink.Config{Broker: cfg.Broker.URL, ClientID: cfg.Broker.ClientID,
-			StateTopic: "selftest", Username: cfg.Broker.Username, Password: cfg.Broker.Password})
-		if err != nil {
-			fmt.Fprintln(stderr, "selftest: broker:", err)
-			return exitFail
-		}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := a.ProbeBroker(pctx); err != nil {
+		fmt.Fprintln(stderr, "selftest: broker:", err)
+		return exitFail
 	}
 	fmt.Fprintln(stdout, "selftest: ok")
 	return exitOK
@@ -120,7 +120,7 @@ func serve(ctx context.Context, o options, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "agent:", err)
 		return exitConfig
 	}
-	if o.config == "" && cfg.Broker.URL == "" {
+	if o.demo || (o.config == "" && cfg.Broker.URL == "") {
 		if err := a.AddDemo(); err != nil {
 			fmt.Fprintln(stderr, "agent:", err)
 			return exitFail
