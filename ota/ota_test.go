@@ -110,7 +110,10 @@ func TestApplyRefusals(t *testing.T) {
 	}{
 		{"wrong arch", func(_ *testing.T, _ *device, o *transfer.PublishOptions) { o.Arch = "not-" + runtime.GOARCH }, nil, "wrong_platform"},
 		{"downgrade", func(_ *testing.T, _ *device, o *transfer.PublishOptions) { o.Build = 1 }, nil, "downgrade"},
-		{"expired", func(_ *testing.T, _ *device, o *transfer.PublishOptions) { o.Now = now.Add(-time.Hour); o.Expires = time.Minute }, nil, "expired"},
+		{"expired", func(_ *testing.T, _ *device, o *transfer.PublishOptions) {
+			o.Now = now.Add(-time.Hour)
+			o.Expires = time.Minute
+		}, nil, "expired"},
 		{"unknown key", func(t *testing.T, _ *device, o *transfer.PublishOptions) { _, k := otatest.Key(t); o.Key = &k }, nil, "unknown_key"},
 		{"tampered chunk", nil, func(d *device) {
 			d.broker.SetRetained(transfer.Topics{Artifact: "agent"}.Chunk(transfer.KindFull, 1), make([]byte, 4096))

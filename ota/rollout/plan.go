@@ -1,0 +1,95 @@
+// Package rollout drives a staged OTA rollout from the controller: a
+// canary set, then waves by cumulative percentage, advancing when every
+// reached device of a stage has succeeded and pausing (or aborting) when
+// failures pass a threshold. Its state is persisted in a file, so a
+// restarted fleetctl continues where it stopped, and pause/resume/abort
+// can be requested from another process through a control file.
+package rollout
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/drover-iot/drover/ota/state"
+)
+
+// Plan is what a rollout does.
+type Plan struct {
+	Artifact string `json:"artifact"`
+	// Build is the target build: a device reporting it (committed) succeeded.
+	Build uint64 `json:"build"`
+	// Devices are the device ids, in rollout order.
+	Devices []string `json:"devices"`
+	// Canary is the number of devices updated first.
+	Canary int `json:"canary"`
+	// Waves are cumulative percentages of Devices, ending at 100.
+	Waves []int `json:"waves"`
+	// MaxFailures is the percentage of failed devices among those reached
+	// above which the rollout stops.
+	MaxFailures float64 `json:"max_failures"`
+	// AbortOnFailure aborts instead of pausing past the threshold.
+	AbortOnFailure bool `json:"abort_on_failure,omitempty"`
+	// StageTimeout counts a device that has not finished this long after
+	// its push as failed. Default: 30m.
+	StageTimeout time.Duration `json:"stage_timeout_ns,omitempty"`
+}
+
+// Validate reports every problem of the plan.
+func (p *Plan) Validate() error {
+	var errs []string
+	if p.Artifact == "" {
+		errs = append(errs, "artifact is required")
+	}
+	if len(p.Devices) == 0 {
+		errs = append(errs, "no devices")
+	}
+	if p.Canary < 0 || p.Canary > len(p.Devices) {
+		errs = append(errs, fmt.Sprintf("canary %d out of 0..%d", p.Canary, len(p.Devices)))
+	}
+	if !slices.IsSorted(p.Waves) || len(p.Waves) == 0 || p.Waves[0] <= 0 || p.Waves[len(p.Waves)-1] != 100 {
+		errs = append(errs, fmt.Sprintf("waves %v must rise to 100", p.Waves))
+	}
+	if p.MaxFailures < 0 || p.MaxFailures > 100 {
+		errs = append(errs, fmt.Sprintf("max failures %v%% out of 0..100", p.MaxFailures))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %v", ErrBadPlan, errs)
+	}
+	return nil
+}
+
+// stageSizes returns how many devices are reached by the end of each stage:
+// the canary (when there is one), then each wave.
+func (p *Plan) stageSizes() []int {
+	var sizes []int
+	if p.Canary > 0 {
+		sizes = append(sizes, p.Canary)
+	}
+	for _, pct := range p.Waves {
+		n := int(math.Ceil(float64(pct) * float64(len(p.Devices)) / 100))
+		sizes = append(sizes, max(n, p.Canary))
+	}
+	return sizes
+}
+
+// DeviceState is where one device is in the rollout.
+type DeviceState string
+
+// Device states (stable strings, persisted).
+const (
+	Pending   DeviceState = "pending"
+	Pushed    DeviceState = "pushed"
+	Succeeded DeviceState = "succeeded"
+	Failed    DeviceState = "failed"
+)
+
+// DeviceStatus is what the driver reads from a device.
+type DeviceStatus struct {
+	// Build is the running build.
+	Build uint64
+	// OTA is the device's OTA state and its reason.
+	OTA    state.State
+	Reason string
+}
