@@ -10,6 +10,7 @@ import (
 
 	"github.com/minio/selfupdate"
 
+	"github.com/drover-iot/drover/ota/delta"
 	"github.com/drover-iot/drover/ota/manifest"
 	"github.com/drover-iot/drover/ota/sign"
 )
@@ -55,9 +56,12 @@ func (m *Machine) prepareDelta(man manifest.Manifest, patch string) error {
 		return fmt.Errorf("%w: open patch: %w", ErrVerify, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || delta.CheckHeader(f, fi.Size(), man.Size) != nil {
+		return fmt.Errorf("%w: delta patch header does not fit the manifest", ErrVerify)
+	}
 	sum, _ := hex.DecodeString(man.SHA256) // validated by manifest.Validate
 	opts := selfupdate.Options{TargetPath: m.opts.Binary, TargetMode: 0o755,
-		Patcher: selfupdate.NewBSDiffPatcher(), Checksum: sum}
+		Patcher: delta.Patcher(), Checksum: sum}
 	if man.BinarySig != "" {
 		if opts.Verifier, err = m.verifier(man.BinarySig); err != nil {
 			return err

@@ -46,14 +46,34 @@ func CreateFiles(oldPath, newPath string) ([]byte, error) {
 
 // Apply writes to out the result of applying patch to old.
 func Apply(old io.Reader, patch io.Reader, out io.Writer) error {
-	if err := selfupdate.NewBSDiffPatcher().Patch(old, out, patch); err != nil {
+	return Patcher().Patch(old, out, patch)
+}
+
+// Patcher is selfupdate's BSDiff patcher made safe for corrupt input: its
+// errors wrap ErrPatch, and a panic inside it (selfupdate's bspatch panics
+// on some corrupt control blocks; found by FuzzApply) becomes an error.
+func Patcher() selfupdate.Patcher { return safePatcher{selfupdate.NewBSDiffPatcher()} }
+
+type safePatcher struct{ p selfupdate.Patcher }
+
+func (s safePatcher) Patch(old io.Reader, out io.Writer, patch io.Reader) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: corrupt patch: %v", ErrPatch, r)
+		}
+	}()
+	if err := s.p.Patch(old, out, patch); err != nil {
 		return fmt.Errorf("%w: apply: %w", ErrPatch, err)
 	}
 	return nil
 }
 
-// ApplyBytes is Apply on byte slices.
-func ApplyBytes(old, patch []byte) ([]byte, error) {
+// ApplyBytes is Apply on byte slices, after CheckHeader: newSize is the
+// expected size of the result.
+func ApplyBytes(old, patch []byte, newSize int64) ([]byte, error) {
+	if err := CheckHeader(bytes.NewReader(patch), int64(len(patch)), newSize); err != nil {
+		return nil, err
+	}
 	var out bytes.Buffer
 	if err := Apply(bytes.NewReader(old), bytes.NewReader(patch), &out); err != nil {
 		return nil, err

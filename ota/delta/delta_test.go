@@ -39,7 +39,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := delta.ApplyBytes(old, patch)
+			got, err := delta.ApplyBytes(old, patch, int64(len(tt.new)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,8 +54,24 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestApplyRefusesGarbage(t *testing.T) {
-	if _, err := delta.ApplyBytes([]byte("old"), []byte("not a patch")); !errors.Is(err, delta.ErrPatch) {
-		t.Fatalf("err = %v, want ErrPatch", err)
+	old := binaryLike(4096, 3)
+	p, _ := delta.Create(old, append(bytes.Clone(old), 'x'))
+	huge := bytes.Clone(p)
+	binary.LittleEndian.PutUint64(huge[8:16], 1<<40)
+	tests := []struct {
+		name    string
+		patch   []byte
+		newSize int64
+	}{
+		{"garbage", []byte("not a patch, not a patch, not a patch"), 4097},
+		{"short", []byte("BSDIFF40"), 4097},
+		{"huge control block", huge, 4097},
+		{"wrong new size", p, 1 << 40},
+	}
+	for _, tt := range tests {
+		if _, err := delta.ApplyBytes(old, tt.patch, tt.newSize); !errors.Is(err, delta.ErrPatch) {
+			t.Errorf("%s: err = %v, want ErrPatch", tt.name, err)
+		}
 	}
 }
 
@@ -65,9 +81,6 @@ func FuzzApply(f *testing.F) {
 	f.Add(p)
 	f.Add([]byte("BSDIFF40"))
 	f.Fuzz(func(t *testing.T, patch []byte) {
-		if len(patch) >= 32 && binary.LittleEndian.Uint64(patch[24:32]) > 1<<20 {
-			return // the header's new size is allocated up front: bound it
-		}
-		_, _ = delta.ApplyBytes(old, patch) // must not panic
+		_, _ = delta.ApplyBytes(old, patch, 4097) // must not panic or exhaust memory
 	})
 }
