@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/ota/manifest"
+	"github.com/drover-iot/drover/ota/otatest"
 	"github.com/drover-iot/drover/ota/sign"
 )
 
@@ -23,14 +24,7 @@ type keys struct {
 
 func newKeys(t testing.TB) keys {
 	t.Helper()
-	kp, err := sign.GenerateKey("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv, err := sign.ParsePrivateKey(kp.Secret, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	kp, priv := otatest.Key(t)
 	return keys{kp, priv}
 }
 

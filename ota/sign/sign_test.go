@@ -9,21 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drover-iot/drover/ota/otatest"
 	"github.com/drover-iot/drover/ota/sign"
 )
 
-func mustKey(t testing.TB) (sign.KeyPair, sign.PrivateKey) {
-	t.Helper()
-	kp, err := sign.GenerateKey("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv, err := sign.ParsePrivateKey(kp.Secret, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kp, priv
-}
+func mustKey(t testing.TB) (sign.KeyPair, sign.PrivateKey) { return otatest.Key(t) }
 
 func TestSignVerify(t *testing.T) {
 	kp1, k1 := mustKey(t)

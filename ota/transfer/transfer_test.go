@@ -188,3 +188,19 @@ func TestParseChunk(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseChunk(f *testing.F) {
+	f.Add("drover/ota/agent/12")
+	f.Add("drover/ota/agent/delta/0")
+	f.Fuzz(func(t *testing.T, topic string) {
+		for _, kind := range []transfer.Kind{transfer.KindFull, transfer.KindDelta} {
+			n, err := topics.ParseChunk(kind, topic)
+			if err != nil {
+				continue
+			}
+			if n < 0 || topics.Chunk(kind, n) != topic {
+				t.Fatalf("ParseChunk(%q) = %d, which names %q", topic, n, topics.Chunk(kind, n))
+			}
+		}
+	})
+}
