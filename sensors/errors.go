@@ -23,6 +23,8 @@ var (
 	ErrStopTimeout = errors.New("sensors: stop timed out")
 	// ErrNotFound means no sensor has the given name.
 	ErrNotFound = errors.New("sensors: no such sensor")
+	// ErrPanic means a driver panicked during a read; the agent keeps running.
+	ErrPanic = errors.New("sensors: driver panicked")
 	// ErrParse means a sensor's raw output could not be parsed.
 	ErrParse = errors.New("sensors: cannot parse")
 )

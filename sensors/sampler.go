@@ -116,7 +116,7 @@ func (s *Sampler) waitReads() error {
 func (s *Sampler) loop(ctx context.Context, sl *slot) {
 	due := s.opts.Clock.Now()
 	for {
-		if !s.waitUntil(ctx, due) {
+		if !s.waitUntil(ctx, sl, due) {
 			return
 		}
 		s.sample(ctx, sl)
@@ -133,19 +133,22 @@ func (s *Sampler) loop(ctx context.Context, sl *slot) {
 }
 
 // waitUntil blocks until t or the end of ctx; it reports whether t came.
-func (s *Sampler) waitUntil(ctx context.Context, t time.Time) bool {
+func (s *Sampler) waitUntil(ctx context.Context, sl *slot, t time.Time) bool {
 	d := t.Sub(s.opts.Clock.Now())
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
 	timer := s.opts.Clock.NewTimer(d)
-	defer timer.Stop()
+	sl.setParked(true)
+	came := false
 	select {
 	case <-ctx.Done():
-		return false
 	case <-timer.Chan():
-		return true
+		came = true
 	}
+	timer.Stop()
+	sl.setParked(false) // after Stop: tests count armed timers
+	return came
 }
 
 // backoff is the delay after n consecutive failures (n >= 1).
@@ -190,8 +193,8 @@ func (s *Sampler) read(ctx context.Context, sl *slot) ([]Reading, error) {
 	}
 	done := make(chan result, 1)
 	s.reads.Go(func() {
-		defer func() { <-sl.busy }()
-		b, err := sl.item.Sensor.Read(rctx)
+		b, err := safeRead(rctx, sl.item.Sensor)
+		<-sl.busy // before done: the next read must find the sensor free
 		done <- result{b, err}
 	})
 	select {
@@ -200,4 +203,14 @@ func (s *Sampler) read(ctx context.Context, sl *slot) ([]Reading, error) {
 	case <-rctx.Done():
 		return nil, fmt.Errorf("sensor %s: %w", sl.status.Name, context.Cause(rctx))
 	}
+}
+
+// safeRead calls s.Read, turning a panic of the driver into an error.
+func safeRead(ctx context.Context, s Sensor) (batch []Reading, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			batch, err = nil, fmt.Errorf("%w: sensor %s: %v", ErrPanic, s.Name(), p)
+		}
+	}()
+	return s.Read(ctx)
 }

@@ -34,6 +34,19 @@ type slot struct {
 
 	mu     sync.Mutex
 	status SensorStatus
+	parked bool // the loop waits on its timer (observed by tests)
+}
+
+func (sl *slot) isParked() bool {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	return sl.parked
+}
+
+func (sl *slot) setParked(p bool) {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	sl.parked = p
 }
 
 func (sl *slot) record(batch []Reading, err error, start time.Time, took time.Duration) {
