@@ -29,6 +29,7 @@ func freePort(t testing.TB) int {
 type proc struct {
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once Wait returned
+	log    string        // file of its stdout and stderr
 }
 
 func start(t testing.TB, logName string, name string, args ...string) *proc {
@@ -42,10 +43,26 @@ func start(t testing.TB, logName string, name string, args ...string) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, exited: make(chan struct{}), log: logf.Name()}
 	go func() { _ = cmd.Wait(); logf.Close(); close(p.exited) }()
-	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGKILL); <-p.exited })
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		<-p.exited
+		if t.Failed() {
+			p.dumpLog(t)
+		}
+	})
 	return p
+}
+
+// dumpLog prints the end of the process's output, for a failed test.
+func (p *proc) dumpLog(t testing.TB) {
+	const tail = 6 << 10
+	b, err := os.ReadFile(p.log)
+	if err != nil {
+		return
+	}
+	t.Logf("--- last output of %s:\n%s", filepath.Base(p.log), b[max(0, len(b)-tail):])
 }
 
 // stop sends sig and waits for the exit code.
