@@ -26,9 +26,9 @@ func TestMetricName(t *testing.T) {
 func TestHADiscovery(t *testing.T) {
 	tests := []struct {
 		name, dev, sensor, metric, unit, state string
-		wantTopic, wantUnit, wantClass       string
-		wantAvail                            string
-		wantInTemplate                       string
+		wantTopic, wantUnit, wantClass         string
+		wantAvail                              string
+		wantInTemplate                         string
 	}{
 		{"temperature", "pi-1", "env", "temperature", UnitCelsius, "drover/pi-1/telemetry",
 			"homeassistant/sensor/pi-1_env_temperature/config", "°C", "temperature",
