@@ -87,8 +87,20 @@ type mosquitto struct {
 
 func startMosquitto(t testing.TB) *mosquitto {
 	t.Helper()
-	m := &mosquitto{t: t, port: freePort(t), conf: filepath.Join(t.TempDir(), "mosquitto.conf")}
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_queued_messages 10000\n", m.port)
+	port := freePort(t)
+	return startMosquittoWith(t, port, fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n", port))
+}
+
+// startMosquittoWith starts Mosquitto with conf, whose first listener is
+// port. Settings every test wants are added (no Nagle, a deep queue, and
+// as root: stay root so the broker can read the test's files).
+func startMosquittoWith(t testing.TB, port int, conf string) *mosquitto {
+	t.Helper()
+	m := &mosquitto{t: t, port: port, conf: filepath.Join(t.TempDir(), "mosquitto.conf")}
+	conf = "set_tcp_nodelay true\nmax_queued_messages 10000\n" + conf
+	if os.Geteuid() == 0 {
+		conf = "user root\n" + conf
+	}
 	if err := os.WriteFile(m.conf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -129,10 +141,14 @@ func startAgent(t testing.TB, broker, id, dataDir, metrics string) *proc {
 		"--data-dir", dataDir, "--metrics-listen", metrics)
 }
 
-// fleetctl runs fleetctl and returns its output and exit code.
+// fleetctl runs fleetctl and returns its output and exit code; an empty
+// broker leaves --broker to args.
 func fleetctl(t testing.TB, broker string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(bins["fleetctl"], append([]string{"--broker", broker, "--timeout", "10s"}, args...)...)
+	if broker != "" {
+		args = append([]string{"--broker", broker}, args...)
+	}
+	cmd := exec.Command(bins["fleetctl"], append([]string{"--timeout", "10s"}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	out, _ := cmd.CombinedOutput()
 	return strings.TrimSpace(string(out)), cmd.ProcessState.ExitCode()

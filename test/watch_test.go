@@ -24,6 +24,13 @@ type watcher struct {
 
 func watch(t *testing.T, broker string, filters ...string) *watcher {
 	t.Helper()
+	return watchWith(t, broker, nil, filters...)
+}
+
+// watchWith is watch with extra client options (credentials, TLS, a
+// persistent session) set by configure, which may be nil.
+func watchWith(t *testing.T, broker string, configure func(*paho.ClientOptions), filters ...string) *watcher {
+	t.Helper()
 	w := &watcher{t: t, m: make(chan message, 10000)}
 	o := paho.NewClientOptions().AddBroker(broker).SetClientID(fmt.Sprintf("e2e-watch-%d", time.Now().UnixNano())).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(200 * time.Millisecond).
@@ -32,6 +39,9 @@ func watch(t *testing.T, broker string, filters ...string) *watcher {
 				c.Subscribe(f, 1, func(_ paho.Client, m paho.Message) { w.m <- message{m.Topic(), string(m.Payload())} })
 			}
 		})
+	if configure != nil {
+		configure(o)
+	}
 	w.c = paho.NewClient(o)
 	if !w.c.Connect().WaitTimeout(waitFor) {
 		t.Fatal("watcher did not connect")
