@@ -32,7 +32,7 @@ func Reason(err error) string {
 	}{
 		{transfer.ErrChunkHash, "chunk_hash"}, {transfer.ErrBlobHash, "chunk_hash"},
 		{apply.ErrVerify, "verify"}, {apply.ErrSelftest, "selftest"}, {apply.ErrSwap, "swap"},
-		{ErrBusy, "busy"}, {apply.ErrBusy, "busy"}, {ErrNoManifest, "no_manifest"},
+		{ErrBusy, "busy"}, {ErrNoManifest, "no_manifest"},
 	} {
 		if errors.Is(err, r.err) {
 			return r.reason

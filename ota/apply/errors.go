@@ -4,8 +4,6 @@ import "errors"
 
 // Sentinel errors of the apply package.
 var (
-	// ErrBusy means an update is already under way.
-	ErrBusy = errors.New("apply: an update is already under way")
 	// ErrVerify means the candidate binary failed its size, sha256 or
 	// signature check.
 	ErrVerify = errors.New("apply: candidate verification failed")
