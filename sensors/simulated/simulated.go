@@ -88,7 +88,11 @@ func Factory(name string, node *yaml.Node, env sensors.Env) (sensors.Sensor, err
 	if err := sensors.DecodeStrict(node, &cfg); err != nil {
 		return nil, err
 	}
-	return New(name, cfg, env.Clock)
+	s, err := New(name, cfg, env.Clock)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Name implements sensors.Sensor.

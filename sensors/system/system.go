@@ -100,7 +100,11 @@ func Factory(name string, node *yaml.Node, env sensors.Env) (sensors.Sensor, err
 	if cfg.Root == "" {
 		cfg.Root = env.Root
 	}
-	return New(name, cfg, env.Clock, env.Statfs)
+	s, err := New(name, cfg, env.Clock, env.Statfs)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Name implements sensors.Sensor.
