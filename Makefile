@@ -3,8 +3,11 @@ GO      ?= go
 BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# BUILD is the monotonic OTA build number: a device only takes a higher one.
+BUILD   ?= $(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 LDFLAGS := -s -w -X github.com/drover-iot/drover/internal/version.Version=$(VERSION) \
-           -X github.com/drover-iot/drover/internal/version.Commit=$(COMMIT)
+           -X github.com/drover-iot/drover/internal/version.Commit=$(COMMIT) \
+           -X github.com/drover-iot/drover/internal/version.Build=$(BUILD)
 
 .PHONY: all build test test-deps vet compose-check bench fuzz clean
 

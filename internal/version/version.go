@@ -2,7 +2,11 @@
 // time with -ldflags "-X".
 package version
 
-import "runtime"
+import (
+	"runtime"
+	"strconv"
+	"time"
+)
 
 // Version is the release version, e.g. "v0.3.0"; "dev" for local builds.
 var Version = "dev"
@@ -12,7 +16,32 @@ var Commit = "unknown"
 
 // Build is the monotonic build number used by OTA to refuse downgrades.
 // It is a decimal string so that -ldflags -X can set it; see BuildNumber.
+// The Makefile sets it to `git rev-list --count HEAD`.
 var Build = "0"
+
+// CrashAfter is a TEST HOOK, never set in a release: when -ldflags sets it
+// to a duration ("2s"), the agent exits with status 70 that long after it
+// started serving. The OTA end-to-end tests build a "new version that
+// crashes after start" with it to exercise the trial's crash-loop rollback.
+var CrashAfter = ""
 
 // GoVersion is the Go toolchain that built the binary.
 func GoVersion() string { return runtime.Version() }
+
+// BuildNumber is Build as a number; 0 when it is not a decimal number.
+func BuildNumber() uint64 {
+	n, err := strconv.ParseUint(Build, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// CrashDelay is CrashAfter parsed; 0 (no crash) when unset or invalid.
+func CrashDelay() time.Duration {
+	d, err := time.ParseDuration(CrashAfter)
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return d
+}
