@@ -62,6 +62,9 @@ func parseLines(out []byte) ([]Value, error) {
 		}
 		vals = append(vals, Value{Key: key, Value: f})
 	}
+	if len(vals) == 0 {
+		return nil, fmt.Errorf("%w: no key=value line in command output", sensors.ErrParse)
+	}
 	return vals, nil
 }
 
