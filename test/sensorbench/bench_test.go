@@ -110,5 +110,3 @@ func BenchmarkRound(b *testing.B) {
 		})
 	})
 }
-
-
