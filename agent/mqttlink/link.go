@@ -27,6 +27,7 @@ type Link struct {
 	client mqtt.Client
 	inbox  chan Message
 	wake   chan struct{}
+	quit   chan struct{} // closed when Run stops
 
 	mu   sync.Mutex
 	q    *queue
@@ -57,6 +58,7 @@ func New(cfg Config, opts ...Option) (*Link, error) {
 		log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		inbox: make(chan Message, cfg.InboxSize),
 		wake:  make(chan struct{}, 1),
+		quit:  make(chan struct{}),
 		q:     newQueue(cfg.QueueSize),
 		up:    make(chan struct{}),
 		lost:  closedChan(),

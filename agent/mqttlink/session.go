@@ -11,7 +11,10 @@ import (
 // onConnect runs in its own goroutine (paho starts it) after every
 // successful (re)connect: subscriptions first, so that a retained "online"
 // means commands are heard, then the online state and the birth; then
-// Run's loop flushes the queued messages.
+// Run's loop flushes the queued messages. When a step fails while the
+// connection stays open (no acknowledgement in time), it tries again after
+// retryDelay until the connection is lost or the link stops, so that the
+// link never stays connected but offline.
 func (l *Link) onConnect(c mqtt.Client) {
 	l.mu.Lock()
 	l.lost = make(chan struct{})
@@ -21,13 +24,35 @@ func (l *Link) onConnect(c mqtt.Client) {
 	if n > 1 {
 		l.ctr.reconnects.Add(1)
 	}
+	for {
+		err := l.establish(c, lost)
+		if err == nil {
+			break
+		}
+		l.log.Warn("subscribe or birth failed; retrying", "err", err)
+		t := time.NewTimer(retryDelay)
+		select {
+		case <-t.C:
+		case <-lost:
+			t.Stop()
+			return
+		case <-l.quit:
+			t.Stop()
+			return
+		}
+	}
+	l.setOnline(true)
+	l.log.Info("connected", "broker", l.cfg.Broker, "connects", n)
+	l.signal()
+}
+
+// establish subscribes and publishes the online state and the birth.
+func (l *Link) establish(c mqtt.Client, lost <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.WriteTimeout)
 	defer cancel()
 	for _, topic := range l.cfg.Subscribe {
-		tok := c.Subscribe(topic, 1, l.onMessage)
-		if err := l.waitToken(ctx, tok, lost); err != nil {
-			l.log.Warn("subscribe failed", "topic", topic, "err", err)
-			return
+		if err := l.waitToken(ctx, c.Subscribe(topic, 1, l.onMessage), lost); err != nil {
+			return fmt.Errorf("subscribe %s: %w", topic, err)
 		}
 	}
 	msgs := []Message{{Topic: l.cfg.StateTopic, Payload: []byte(StateOnline), QoS: 1, Retained: true}}
@@ -36,13 +61,10 @@ func (l *Link) onConnect(c mqtt.Client) {
 	}
 	for _, m := range msgs {
 		if err := l.send(ctx, m); err != nil {
-			l.log.Warn("birth publish failed", "topic", m.Topic, "err", err)
-			return
+			return fmt.Errorf("birth: %w", err)
 		}
 	}
-	l.setOnline(true)
-	l.log.Info("connected", "broker", l.cfg.Broker, "connects", n)
-	l.signal()
+	return nil
 }
 
 func (l *Link) onLost(c mqtt.Client, err error) {
@@ -102,6 +124,7 @@ func (l *Link) stop() error {
 		}
 	}
 	l.setOnline(false)
+	close(l.quit)
 	l.client.Disconnect(quiesceMillis(ctx))
 	l.log.Info("disconnected", "was_online", wasOnline, "err", err)
 	return err
