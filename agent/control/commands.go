@@ -11,8 +11,7 @@ import (
 	"github.com/drover-iot/drover/fleet"
 )
 
-// commandTable maps every supported command to its handler. ota.* is
-// handled by the OTA part, not here.
+// commandTable maps every supported command to its handler.
 func (d *Dispatcher) commandTable() map[string]handlerFunc {
 	return map[string]handlerFunc{
 		fleet.CmdPing:           d.ping,
@@ -37,6 +36,8 @@ func (d *Dispatcher) commandTable() map[string]handlerFunc {
 		fleet.CmdSensorsRead:    d.sensorsRead,
 		fleet.CmdConfigGet:      d.configGet,
 		fleet.CmdAgentRestart:   d.agentRestart,
+		fleet.CmdOTAApply:       d.otaApply,
+		fleet.CmdOTAStatus:      d.otaStatus,
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package control is the agent's command dispatcher: it decodes requests
 // received on drover/<dev>/cmd, answers malformed, oversized, expired,
 // duplicate and unknown ones with the protocol's error replies, runs every
-// v1 command (except ota.*) through small interfaces it owns, and publishes
+// v1 command through small interfaces it owns, and publishes
 // one final reply per request on drover/<dev>/reply/<from>.
 package control
 
@@ -81,6 +81,8 @@ type Deps struct {
 	Status func() status.Snapshot
 	// Config returns the effective configuration, secrets redacted.
 	Config func() map[string]any
+	// OTA runs ota.apply and ota.status; nil answers unavailable.
+	OTA OTA
 	// Restart asks the agent to stop cleanly and re-execute itself; it is
 	// called after the reply has been queued and must not block.
 	Restart func()

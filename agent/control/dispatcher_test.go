@@ -59,7 +59,7 @@ func TestCommands(t *testing.T) {
 		{"sensors.read", nil, "", `"temperature"`},
 		{"sensors.read", map[string]any{"sensor": "x"}, fleet.CodeNotFound, ""},
 		{"config.get", nil, "", `redacted`},
-		{"ota.apply", nil, fleet.CodeUnknownCommand, ""},
+		{"ota.apply", nil, fleet.CodeUnavailable, ""},
 		{"rm", nil, fleet.CodeUnknownCommand, ""},
 	}
 	f := newFixture(t)
