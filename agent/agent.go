@@ -56,6 +56,7 @@ type Agent struct {
 	link     *mqttlink.Link
 	disp     *control.Dispatcher
 	metrics  *metrics.Metrics
+	ota      *otaPart // nil when OTA is off (no trusted keys)
 	statusCh chan struct{}
 	restart  chan struct{}
 
@@ -96,6 +97,9 @@ func New(cfg *config.Config, opts ...Option) (*Agent, error) {
 	}
 	a.buildCore()
 	if err := a.buildLink(); err != nil {
+		return nil, err
+	}
+	if err := a.buildOTA(); err != nil {
 		return nil, err
 	}
 	return a, a.buildDispatcher()
@@ -178,7 +182,7 @@ func (a *Agent) buildDispatcher() error {
 	d, err := control.New(a.cfg.ID, control.Deps{
 		Publisher: linkAdapter{a.link}, Units: a.sup, Schedules: schedAdapter{a.sched, a.reg},
 		Journal: journalAdapter{a.journal}, Info: a.info, Status: a.snapshot,
-		Config: a.redactedConfig, Restart: a.requestRestart,
+		Config: a.redactedConfig, Restart: a.requestRestart, OTA: a.otaDep(),
 	}, control.WithClock(a.clock), control.WithLogger(a.log), control.WithTopics(a.topics),
 		control.WithClassifier(classify), control.WithStopTimeout(a.stopTimeout))
 	if err != nil {

@@ -28,6 +28,9 @@ type part struct {
 // schedules), MQTT (retained offline), metrics, embedded broker. It
 // returns ErrRestart after agent.restart, or the stop errors joined.
 func (a *Agent) Run(ctx context.Context) error {
+	if err := a.bootOTA(); err != nil {
+		return err
+	}
 	emb, err := a.startBroker()
 	if err != nil {
 		return err
@@ -71,7 +74,7 @@ func (a *Agent) edgeParts(ln net.Listener) []part {
 	if ln != nil {
 		ps = append(ps, part{"metrics", func(ctx context.Context) error { return a.metrics.Serve(ctx, ln) }})
 	}
-	return ps
+	return append(ps, a.otaParts()...)
 }
 
 // inbox forwards the link's received payloads to the dispatcher.

@@ -21,15 +21,19 @@ const statusMinInterval = time.Second
 func (a *Agent) info() fleet.InfoDoc {
 	var caps []string
 	for _, c := range fleet.Commands() {
-		if !strings.HasPrefix(c, "ota.") {
+		if a.ota != nil || !strings.HasPrefix(c, "ota.") {
 			caps = append(caps, c)
 		}
 	}
-	return fleet.InfoDoc{
-		V: fleet.Version, ID: a.cfg.ID, Version: version.Version, Commit: version.Commit,
+	doc := fleet.InfoDoc{
+		V: fleet.Version, ID: a.cfg.ID, Version: version.Version, Commit: version.Commit, Build: version.BuildNumber(),
 		Go: version.GoVersion(), OS: runtime.GOOS, Arch: runtime.GOARCH, StartedAt: a.started.UTC(),
 		BootID: bootID(), Labels: a.cfg.Labels, Capabilities: caps,
 	}
+	if a.ota != nil {
+		doc.OTAKeys = a.ota.u.KeyIDs()
+	}
+	return doc
 }
 
 func bootID() string {
@@ -62,6 +66,9 @@ func (a *Agent) snapshot() status.Snapshot {
 		}
 	}
 	s.Jobs = schedAdapter{a.sched, a.reg}.Jobs()
+	if a.ota != nil {
+		s.OTA = a.ota.Status()
+	}
 	return s
 }
 

@@ -60,10 +60,12 @@ const (
 // InfoDoc is the birth document, retained on drover/<dev>/info and the
 // result of the info command.
 type InfoDoc struct {
-	V            int               `json:"v"`
-	ID           string            `json:"id"`
-	Version      string            `json:"version"`
-	Commit       string            `json:"commit,omitempty"`
+	V       int    `json:"v"`
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Commit  string `json:"commit,omitempty"`
+	// Build is the monotonic build number OTA compares (0: unnumbered).
+	Build        uint64            `json:"build,omitempty"`
 	Go           string            `json:"go"`
 	OS           string            `json:"os"`
 	Arch         string            `json:"arch"`

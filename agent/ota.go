@@ -1,0 +1,213 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/drover-iot/drover/agent/control"
+	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/internal/version"
+	"github.com/drover-iot/drover/ota"
+	"github.com/drover-iot/drover/ota/apply"
+	"github.com/drover-iot/drover/ota/state"
+)
+
+// otaDir is the OTA state directory under the data dir.
+const otaDir = "ota"
+
+// otaPart is the agent's OTA component: the Updater, its download
+// connection, the trial of a new version, and the reporting of each record
+// to ota.apply's progress replies, the status, the metrics and the
+// retained state.
+type otaPart struct {
+	a       *Agent
+	u       *ota.Updater
+	conn    *otaConn
+	log     *slog.Logger
+	metrics *otaMetrics
+	trial   *apply.Trial
+
+	mu       sync.Mutex
+	progress func(state.Record) // of the running ota.apply, if any
+	last     state.State
+}
+
+var _ control.OTA = (*otaPart)(nil)
+
+// buildOTA builds the OTA component when the config trusts at least one
+// key; without one, OTA is off and ota.* answer unavailable.
+func (a *Agent) buildOTA() error {
+	if len(a.cfg.OTA.TrustedKeys) == 0 {
+		return nil
+	}
+	o := &otaPart{a: a, log: a.log.With("component", "ota")}
+	o.conn = newOTAConn(a.otaClientOptions, o.log)
+	u, err := ota.New(ota.Config{
+		StateDir: filepath.Join(a.cfg.DataDir, otaDir), Prefix: a.cfg.Prefix,
+		Version: version.Version, Build: version.BuildNumber(),
+		TrustedKeys: a.cfg.OTA.TrustedKeys, AllowDowngrade: a.cfg.OTA.AllowDowngrade, Trial: a.cfg.OTA.Trial.D(),
+		OnStatus: o.onStatus, Exec: o.exec, Clock: a.clock, Logger: o.log,
+	}, o.conn)
+	if err != nil {
+		return fmt.Errorf("%w: ota: %w", ErrConfig, err)
+	}
+	o.u, o.last = u, u.Status().State
+	o.metrics = newOTAMetrics(a.metrics.Registry(), o.last)
+	a.ota = o
+	return nil
+}
+
+// otaDep is the dispatcher's OTA dependency (a nil interface when off).
+func (a *Agent) otaDep() control.OTA {
+	if a.ota == nil {
+		return nil
+	}
+	return a.ota
+}
+
+// bootOTA settles an interrupted update, first thing in Run. It returns
+// ErrRestart when Boot rolled back and the old binary must be executed.
+func (a *Agent) bootOTA() error {
+	if a.ota == nil {
+		return nil
+	}
+	trial, err := a.ota.u.Boot()
+	if errors.Is(err, apply.ErrRolledBack) {
+		return ErrRestart
+	}
+	if err != nil {
+		a.ota.log.Error("ota: boot", "err", err)
+	}
+	a.ota.trial = trial
+	return nil
+}
+
+// otaParts run the trial or resume an interrupted download, and the
+// CrashAfter test hook.
+func (a *Agent) otaParts() []part {
+	var ps []part
+	if a.ota != nil {
+		ps = append(ps, part{"ota", a.ota.run})
+	}
+	if d := version.CrashDelay(); d > 0 {
+		ps = append(ps, part{"crash-hook", func(ctx context.Context) error {
+			select {
+			case <-a.clock.After(d):
+				a.log.Error("test hook: crashing", "after", d)
+				os.Exit(70)
+			case <-ctx.Done():
+			}
+			return nil
+		}})
+	}
+	return ps
+}
+
+func (o *otaPart) run(ctx context.Context) error {
+	if o.trial != nil {
+		if err := o.trial.Run(ctx, o.health); err != nil && !errors.Is(err, context.Canceled) {
+			o.log.Warn("ota: trial ended", "err", err)
+		}
+	}
+	if o.u.Status().State == state.Downloading {
+		o.log.Info("ota: resuming the interrupted download")
+		err := o.u.Resume(ctx)
+		o.conn.Close()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			o.log.Warn("ota: resume", "err", err)
+		}
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// health is the trial's check: broker connected and every enabled service
+// booted and not failing.
+func (o *otaPart) health() error {
+	if !o.a.link.Connected() {
+		return errors.New("broker not connected")
+	}
+	for _, u := range o.a.sup.Units() {
+		if u.Kind != status.KindService || (u.Enabled != nil && !*u.Enabled) {
+			continue
+		}
+		switch u.State {
+		case status.Failed, status.Backoff:
+			return fmt.Errorf("service %s %s: %s", u.Name, u.State, u.Reason)
+		case status.Pending:
+			return fmt.Errorf("service %s not started", u.Name)
+		}
+	}
+	return nil
+}
+
+// Apply implements control.OTA.
+func (o *otaPart) Apply(ctx context.Context, artifact string, progress func(state.Record)) (state.Record, error) {
+	o.mu.Lock()
+	o.progress = progress
+	o.mu.Unlock()
+	defer func() {
+		o.mu.Lock()
+		o.progress = nil
+		o.mu.Unlock()
+		o.conn.Close()
+	}()
+	if err := o.u.Apply(ctx, artifact); err != nil {
+		return state.Record{}, err
+	}
+	return o.u.Status(), nil
+}
+
+// Status implements control.OTA.
+func (o *otaPart) Status() state.Record { return o.u.Status() }
+
+// Reason implements control.OTA.
+func (o *otaPart) Reason(err error) string { return ota.Reason(err) }
+
+// onStatus receives every record (transitions and download progress).
+func (o *otaPart) onStatus(r state.Record) {
+	o.mu.Lock()
+	progress, prev := o.progress, o.last
+	o.last = r.State
+	o.mu.Unlock()
+	if progress != nil {
+		progress(r)
+	}
+	if r.State != prev {
+		o.metrics.transition(prev, r.State)
+		o.publishState(prev, r.State)
+	}
+	o.a.statusChanged()
+}
+
+// publishState sets the retained state to updating from verification to
+// the restart, and back to online when the update is refused.
+func (o *otaPart) publishState(prev, next state.State) {
+	var s fleet.DeviceState
+	switch {
+	case next == state.Verifying || next == state.Staged || next == state.Installing || next == state.Restarting:
+		s = fleet.StateUpdating
+	case prev.Busy() && next == state.Failed:
+		s = fleet.StateOnline
+	default:
+		return
+	}
+	_ = o.a.link.Publish(mqttlink.Message{Topic: o.a.topics.State(o.a.cfg.ID), Payload: []byte(s), QoS: 1,
+		Retained: true, Class: mqttlink.ClassLatest})
+}
+
+// exec is the Updater's re-exec: the agent stops cleanly (replies sent,
+// services stopped) and cmd/agent executes the binary again (Reexec), which
+// is now the new version (or, after a rollback, the old one).
+func (o *otaPart) exec(path string) error {
+	o.log.Info("ota: restarting into the swapped binary", "binary", path)
+	o.a.requestRestart()
+	return nil
+}
