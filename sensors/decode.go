@@ -90,3 +90,19 @@ func yamlKeys(t reflect.Type) []string {
 	}
 	return keys
 }
+
+// FactoryOf returns a Factory that decodes an item strictly into a C and
+// builds the sensor with build. A failed build returns a nil Sensor.
+func FactoryOf[C any, S Sensor](build func(name string, cfg C, env Env) (S, error)) Factory {
+	return func(name string, node *yaml.Node, env Env) (Sensor, error) {
+		var cfg C
+		if err := DecodeStrict(node, &cfg); err != nil {
+			return nil, err
+		}
+		s, err := build(name, cfg, env)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+}

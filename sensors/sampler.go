@@ -122,6 +122,9 @@ func (s *Sampler) loop(ctx context.Context, sl *slot) {
 		s.sample(ctx, sl)
 		now := s.opts.Clock.Now()
 		next := sl.item.Schedule.Next(due, now)
+		if next.IsZero() {
+			return // the schedule has ended
+		}
 		if n := sl.failStreak(); n > 0 {
 			if retry := now.Add(s.backoff(n)); retry.After(next) {
 				next = retry

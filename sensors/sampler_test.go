@@ -327,3 +327,34 @@ func TestSamplerConcurrentStatus(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// endAfter is a schedule that ends after n due instants.
+type endAfter struct {
+	n    *atomic.Int64
+	step time.Duration
+}
+
+func (e endAfter) Next(prev, now time.Time) time.Time {
+	if e.n.Add(-1) < 0 {
+		return time.Time{}
+	}
+	return now.Add(e.step)
+}
+
+func TestSamplerStopsAnEndedSchedule(t *testing.T) {
+	h := startSampler(t, nil, SamplerOptions{})
+	_ = h.stop()
+	var left atomic.Int64
+	left.Store(1)
+	it := Scheduled{Sensor: counting("a", h.clock), Schedule: endAfter{&left, time.Second}, Timeout: time.Second}
+	h = startSampler(t, []Scheduled{it}, SamplerOptions{})
+	h.next()
+	h.settle()
+	h.clock.Advance(time.Second)
+	h.next() // the last read; then the loop ends and Run returns by itself
+	if err := <-h.done; err != nil {
+		t.Fatal(err)
+	}
+	h.cancel()
+	h.cancel = nil
+}

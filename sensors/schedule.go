@@ -2,44 +2,40 @@ package sensors
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/drover-iot/drover/scheduler"
 )
 
 // Schedule gives the instants at which a sensor is read. It is the subset of
 // the scheduler's Spec that sampling needs.
 type Schedule interface {
 	// Next returns the first instant after now at which the sensor is due,
-	// given the previous due instant prev (zero before the first read).
+	// given the previous due instant prev (zero before the first read), or
+	// the zero time when the schedule has ended.
 	Next(prev, now time.Time) time.Time
 }
 
 // ScheduleParser turns a schedule's text form into a Schedule.
 type ScheduleParser func(text string) (Schedule, error)
 
-// ParseSchedule parses the periodic forms of the scheduler's text syntax
-// that suit sampling: "every <duration>" (for example "every 30s") and
-// "rate <n>hz" (for example "rate 10hz", "rate 0.5hz").
+// ParseSchedule parses a schedule in the scheduler's text form
+// (scheduler.Parse): "rate 10hz", "every 30s", "every 5m at :30",
+// "cron */5 * * * *", with modifiers such as "until" and "times".
 func ParseSchedule(text string) (Schedule, error) {
-	word, arg, _ := strings.Cut(strings.TrimSpace(text), " ")
-	arg = strings.TrimSpace(arg)
-	switch word {
-	case "every":
-		d, err := time.ParseDuration(arg)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("%w: schedule %q: want a positive duration after every", ErrConfig, text)
-		}
-		return Period(d), nil
-	case "rate":
-		hz, err := strconv.ParseFloat(strings.TrimSuffix(strings.ToLower(arg), "hz"), 64)
-		if err != nil || !strings.HasSuffix(strings.ToLower(arg), "hz") || hz <= 0 || hz > 1e6 {
-			return nil, fmt.Errorf("%w: schedule %q: want rate <n>hz with 0 < n <= 1e6", ErrConfig, text)
-		}
-		return Period(time.Duration(float64(time.Second) / hz)), nil
+	spec, err := scheduler.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("%w: schedule %q: %w", ErrConfig, text, err)
 	}
-	return nil, fmt.Errorf("%w: schedule %q: want \"every <duration>\" or \"rate <n>hz\"", ErrConfig, text)
+	return specSchedule{spec}, nil
 }
+
+// specSchedule adapts a scheduler.Spec. Next returns the zero time when the
+// schedule is exhausted ("times 3", "until"); the sampler then stops
+// reading that sensor.
+type specSchedule struct{ spec scheduler.Spec }
+
+func (s specSchedule) Next(prev, now time.Time) time.Time { return s.spec.Next(prev, now, nil) }
 
 // Period is a fixed-rate schedule: due instants are prev+Period, without
 // drift; after a late read the missed instants are skipped, never replayed.

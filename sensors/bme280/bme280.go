@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/jonboulle/clockwork"
-	"gopkg.in/yaml.v3"
 	"periph.io/x/conn/v3/i2c"
 	"periph.io/x/conn/v3/physic"
 	"periph.io/x/devices/v3/bmxx80"
@@ -73,17 +72,7 @@ func New(name string, cfg Config, env sensors.Env) (*Sensor, error) {
 func BusID(bus string) string { return "i2c:" + strings.TrimPrefix(bus, "/dev/i2c-") }
 
 // Factory builds a bme280 sensor from its config item.
-func Factory(name string, node *yaml.Node, env sensors.Env) (sensors.Sensor, error) {
-	var cfg Config
-	if err := sensors.DecodeStrict(node, &cfg); err != nil {
-		return nil, err
-	}
-	s, err := New(name, cfg, env)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+var Factory = sensors.FactoryOf(New)
 
 // Name implements sensors.Sensor.
 func (s *Sensor) Name() string { return s.name }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"gopkg.in/yaml.v3"
 
 	"github.com/drover-iot/drover/agent/execproc"
 	"github.com/drover-iot/drover/sensors"
@@ -58,17 +57,9 @@ func New(name string, cfg Config, clock clockwork.Clock) (*Sensor, error) {
 }
 
 // Factory builds a command sensor from its config item.
-func Factory(name string, node *yaml.Node, env sensors.Env) (sensors.Sensor, error) {
-	var cfg Config
-	if err := sensors.DecodeStrict(node, &cfg); err != nil {
-		return nil, err
-	}
-	s, err := New(name, cfg, env.Clock)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+var Factory = sensors.FactoryOf(func(name string, cfg Config, env sensors.Env) (*Sensor, error) {
+	return New(name, cfg, env.Clock)
+})
 
 // Name implements sensors.Sensor.
 func (s *Sensor) Name() string { return s.name }

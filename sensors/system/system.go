@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"gopkg.in/yaml.v3"
 
 	"github.com/drover-iot/drover/sensors"
 )
@@ -91,21 +90,14 @@ func New(name string, cfg Config, clock clockwork.Clock, statfs func(string) (se
 	return &Sensor{name: name, cfg: cfg, clock: clock, statfs: statfs, buf: make([]byte, 0, 4096)}, nil
 }
 
-// Factory builds a system sensor from its config item.
-func Factory(name string, node *yaml.Node, env sensors.Env) (sensors.Sensor, error) {
-	var cfg Config
-	if err := sensors.DecodeStrict(node, &cfg); err != nil {
-		return nil, err
-	}
+// Factory builds a system sensor from its config item; its root defaults
+// to env.Root and its statfs to env.Statfs.
+var Factory = sensors.FactoryOf(func(name string, cfg Config, env sensors.Env) (*Sensor, error) {
 	if cfg.Root == "" {
 		cfg.Root = env.Root
 	}
-	s, err := New(name, cfg, env.Clock, env.Statfs)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+	return New(name, cfg, env.Clock, env.Statfs)
+})
 
 // Name implements sensors.Sensor.
 func (s *Sensor) Name() string { return s.name }

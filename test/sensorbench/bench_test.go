@@ -52,24 +52,24 @@ func procfsLoop(b *testing.B, fn func() error) {
 }
 
 func BenchmarkLoadavg(b *testing.B) {
-	b.Run("drover", func(b *testing.B) { droverRead(b, system.Load) })
-	b.Run("procfs", func(b *testing.B) {
+	b.Run("impl=drover", func(b *testing.B) { droverRead(b, system.Load) })
+	b.Run("impl=procfs", func(b *testing.B) {
 		fs := procFS(b)
 		procfsLoop(b, func() error { _, err := fs.LoadAvg(); return err })
 	})
 }
 
 func BenchmarkMeminfo(b *testing.B) {
-	b.Run("drover", func(b *testing.B) { droverRead(b, system.Memory) })
-	b.Run("procfs", func(b *testing.B) {
+	b.Run("impl=drover", func(b *testing.B) { droverRead(b, system.Memory) })
+	b.Run("impl=procfs", func(b *testing.B) {
 		fs := procFS(b)
 		procfsLoop(b, func() error { _, err := fs.Meminfo(); return err })
 	})
 }
 
 func BenchmarkNetDev(b *testing.B) {
-	b.Run("drover", func(b *testing.B) { droverRead(b, system.Network) })
-	b.Run("procfs", func(b *testing.B) {
+	b.Run("impl=drover", func(b *testing.B) { droverRead(b, system.Network) })
+	b.Run("impl=procfs", func(b *testing.B) {
 		fs := procFS(b)
 		procfsLoop(b, func() error { _, err := fs.NetDev(); return err })
 	})
@@ -78,16 +78,16 @@ func BenchmarkNetDev(b *testing.B) {
 // node_exporter derives uptime from /proc/stat's btime (procfs Stat);
 // Drover reads /proc/uptime. Same information, different files.
 func BenchmarkUptime(b *testing.B) {
-	b.Run("drover", func(b *testing.B) { droverRead(b, system.Uptime) })
-	b.Run("procfs", func(b *testing.B) {
+	b.Run("impl=drover", func(b *testing.B) { droverRead(b, system.Uptime) })
+	b.Run("impl=procfs", func(b *testing.B) {
 		fs := procFS(b)
 		procfsLoop(b, func() error { _, err := fs.Stat(); return err })
 	})
 }
 
 func BenchmarkThermal(b *testing.B) {
-	b.Run("drover", func(b *testing.B) { droverRead(b, system.Thermal) })
-	b.Run("procfs", func(b *testing.B) {
+	b.Run("impl=drover", func(b *testing.B) { droverRead(b, system.Thermal) })
+	b.Run("impl=procfs", func(b *testing.B) {
 		fs, err := sysfs.NewFS("/sys")
 		if err != nil {
 			b.Skip(err)
@@ -98,8 +98,8 @@ func BenchmarkThermal(b *testing.B) {
 
 // BenchmarkRound is one sampling round of every system source.
 func BenchmarkRound(b *testing.B) {
-	b.Run("drover", func(b *testing.B) { droverRead(b) })
-	b.Run("procfs", func(b *testing.B) {
+	b.Run("impl=drover", func(b *testing.B) { droverRead(b) })
+	b.Run("impl=procfs", func(b *testing.B) {
 		fs := procFS(b)
 		procfsLoop(b, func() error {
 			_, err1 := fs.LoadAvg()
