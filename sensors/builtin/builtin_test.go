@@ -11,6 +11,8 @@ import (
 	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 	"gopkg.in/yaml.v3"
+	"periph.io/x/conn/v3/gpio"
+	"periph.io/x/conn/v3/gpio/gpiotest"
 
 	"github.com/drover-iot/drover/sensors"
 )
@@ -142,4 +144,30 @@ func mappingDriver(n *yaml.Node) string {
 	var c sensors.Common
 	_ = n.Decode(&c)
 	return c.Driver
+}
+
+func TestExampleRaspberryPiConfigBuilds(t *testing.T) {
+	src, err := os.ReadFile("../../examples/raspberry-pi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Sensors yaml.Node `yaml:"sensors"`
+	}
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	env := sensors.Env{Clock: clockwork.NewFakeClock(), OpenPin: func(name string) (gpio.PinIO, error) {
+		return &gpiotest.Pin{N: name, EdgesChan: make(chan gpio.Level, 1), Clock: clockwork.NewRealClock()}, nil
+	}}
+	got, err := Build(doc.Sensors.Content, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("built %d sensors, want 3", len(got))
+	}
+	if err := sensors.CloseAll(sensors.Sensors(got)); err != nil {
+		t.Fatal(err)
+	}
 }
