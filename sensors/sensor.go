@@ -24,12 +24,8 @@ type Sensor interface {
 	Read(ctx context.Context) ([]Reading, error)
 }
 
-// Closer is implemented by sensors that hold resources (a bus handle, an
-// edge-watching goroutine). CloseAll closes them.
-type Closer = io.Closer
-
-// CloseAll closes every sensor that implements io.Closer and returns the
-// errors joined.
+// CloseAll closes every sensor that implements io.Closer (those holding a
+// bus handle or an edge-watching goroutine) and returns the errors joined.
 func CloseAll(list []Sensor) error {
 	var errs []error
 	for _, s := range list {
