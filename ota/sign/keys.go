@@ -7,7 +7,6 @@ package sign
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"aead.dev/minisign"
@@ -54,9 +53,10 @@ func secretText(priv minisign.PrivateKey, password string) ([]byte, error) {
 	return append(text, '\n'), nil
 }
 
-// FormatID renders a key id the way minisign prints it.
+// FormatID renders a key id the way minisign prints it: 16 upper-case hex
+// digits, zero-padded ("%016X").
 func FormatID(id uint64) string {
-	return strings.ToUpper(strconv.FormatUint(id, 16))
+	return fmt.Sprintf("%016X", id)
 }
 
 // PrivateKey is a secret key that can sign.
