@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/ota/rollout"
+	"github.com/drover-iot/drover/ota/state"
+)
+
+// clientDriver is rollout.Driver on the fleet client.
+type clientDriver struct {
+	c *fleet.Client
+	// timeout bounds each request (--timeout).
+	timeout time.Duration
+}
+
+var _ rollout.Driver = clientDriver{}
+
+// errNotReached means a pushed device sent no reply in time.
+var errNotReached = errors.New("device did not answer the push")
+
+// Push sends ota.apply and returns once the device answered at all (its
+// first progress report or its final reply): the update then runs on the
+// device, and Status follows it. No answer in time is an error, so the
+// rollout pushes again later (an offline device gets it when back).
+func (d clientDriver) Push(ctx context.Context, dev, artifact string) error {
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	reached := make(chan struct{}, 1)
+	_, err := d.c.RequestProgress(ctx, dev, fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: artifact}, func(fleet.Reply) {
+		select {
+		case reached <- struct{}{}:
+		default:
+		}
+		cancel()
+	})
+	var fe *fleet.Error
+	switch {
+	case len(reached) > 0, err == nil, errors.As(err, &fe):
+		return nil // answered; a refusal shows in Status as failed
+	default:
+		return fmt.Errorf("%w: %s: %w", errNotReached, dev, err)
+	}
+}
+
+// Status reads the running build (info) and the OTA record (ota.status).
+func (d clientDriver) Status(ctx context.Context, dev string) (rollout.DeviceStatus, error) {
+	var info fleet.InfoDoc
+	var rec state.Record
+	for _, q := range []struct {
+		cmd string
+		out any
+	}{{fleet.CmdInfo, &info}, {fleet.CmdOTAStatus, &rec}} {
+		rctx, cancel := context.WithTimeout(ctx, d.timeout)
+		r, err := d.c.Request(rctx, dev, q.cmd, nil)
+		cancel()
+		if err == nil {
+			err = r.Decode(q.out)
+		}
+		if err != nil {
+			return rollout.DeviceStatus{}, fmt.Errorf("%s: %w", dev, err)
+		}
+	}
+	return rollout.DeviceStatus{Build: info.Build, OTA: rec.State, Reason: rec.Reason}, nil
+}
