@@ -197,4 +197,7 @@ type TelemetryReading struct {
 	Metric string  `json:"metric"`
 	Value  float64 `json:"value"`
 	Unit   string  `json:"unit"`
+	// Labels tell apart readings of one metric of one sensor (interface,
+	// mount, zone); omitted when empty.
+	Labels map[string]string `json:"labels,omitempty"`
 }

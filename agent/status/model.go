@@ -93,6 +93,9 @@ type Reading struct {
 	Value  float64   `json:"value"`
 	Unit   string    `json:"unit"`
 	Time   time.Time `json:"ts"`
+	// Labels tell apart readings of one metric of one sensor (the system
+	// sensor's interface, mount, zone); they become Prometheus labels.
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Snapshot is the whole status of a device at one instant, as published on
