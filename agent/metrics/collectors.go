@@ -4,7 +4,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/drover-iot/drover/agent/status"
-	"github.com/drover-iot/drover/sensors"
 )
 
 // unitStates are every state a unit can be in; drover_unit_state has one
@@ -120,38 +119,4 @@ func (c journalCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.src.JournalStats()
 	ch <- prometheus.MustNewConstMetric(journalRecordsDesc, prometheus.CounterValue, float64(s.Records))
 	ch <- prometheus.MustNewConstMetric(journalDroppedDesc, prometheus.CounterValue, float64(s.Dropped))
-}
-
-// sensorCollector is unchecked: its metric names depend on the readings.
-type sensorCollector struct{ src SensorSource }
-
-func (c sensorCollector) Describe(chan<- *prometheus.Desc) {}
-
-func (c sensorCollector) Collect(ch chan<- prometheus.Metric) {
-	type key struct{ name, sensor string }
-	latest := map[key]status.Reading{}
-	var order []key
-	for _, r := range c.src.Readings() {
-		k := key{sensors.MetricName(r.Metric, r.Unit), r.Sensor}
-		if _, seen := latest[k]; !seen {
-			order = append(order, k)
-		}
-		latest[k] = r
-	}
-	for _, k := range order {
-		r := latest[k]
-		desc := prometheus.NewDesc(k.name, "Sensor reading of "+r.Metric+" in "+unitOrNone(r.Unit)+".", []string{"sensor"}, nil)
-		m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, r.Value, r.Sensor)
-		if err != nil {
-			m = prometheus.NewInvalidMetric(desc, err)
-		}
-		ch <- m
-	}
-}
-
-func unitOrNone(u string) string {
-	if u == "" {
-		return "no unit"
-	}
-	return u
 }

@@ -23,8 +23,21 @@ type UnitSource interface{ Units() []status.Unit }
 // JobSource gives the status of scheduled jobs.
 type JobSource interface{ Jobs() []status.Job }
 
-// SensorSource gives the latest sensor readings.
-type SensorSource interface{ Readings() []status.Reading }
+// SensorSource gives the latest sensor readings and the read counters of
+// every sensor.
+type SensorSource interface {
+	Readings() []status.Reading
+	SensorCounts() []SensorCount
+}
+
+// SensorCount is the read accounting of one sensor.
+type SensorCount struct {
+	Sensor string
+	// Reads counts reads that gave readings; Errors counts failed reads
+	// (a partial read counts in both).
+	Reads  uint64
+	Errors uint64
+}
 
 // MQTTStats is a snapshot of the MQTT link.
 type MQTTStats struct {
@@ -70,7 +83,9 @@ func WithMQTT(s MQTTSource) Option { return withCollector(mqttCollector{s}) }
 // WithJournal adds drover_journal_records_total and _dropped_total.
 func WithJournal(s JournalSource) Option { return withCollector(journalCollector{s}) }
 
-// WithSensors adds one gauge per reading: drover_sensor_<metric>_<unit>{sensor}.
+// WithSensors adds one gauge per reading, drover_sensor_<metric>_<unit>
+// with the label sensor and the reading's own labels, and the counters
+// drover_sensor_reads_total and drover_sensor_read_errors_total{sensor}.
 func WithSensors(s SensorSource) Option { return withCollector(sensorCollector{s}) }
 
 // WithInfo adds drover_agent_info{device,version,commit} = 1.

@@ -43,7 +43,16 @@ func (fakeSources) Readings() []status.Reading {
 		{Sensor: "bme", Metric: "humidity", Value: 0.4, Unit: "ratio"},
 		{Sensor: "cpu", Metric: "temperature", Value: 55, Unit: "celsius"},
 		{Sensor: "bme", Metric: "temperature", Value: 22, Unit: "celsius"}, // newer wins
+		{Sensor: "system", Metric: "network_receive_bytes", Value: 100, Unit: "bytes", Labels: map[string]string{"interface": "eth0"}},
+		{Sensor: "system", Metric: "network_receive_bytes", Value: 200, Unit: "bytes", Labels: map[string]string{"interface": "wlan0"}},
+		// a reading lacking a key of its family gets it empty; odd keys are made valid
+		{Sensor: "other", Metric: "network_receive_bytes", Value: 300, Unit: "bytes"},
+		{Sensor: "x", Metric: "level", Value: 1, Labels: map[string]string{"sensor": "clash", "Pin Name": "GPIO17"}},
 	}
+}
+
+func (fakeSources) SensorCounts() []SensorCount {
+	return []SensorCount{{Sensor: "bme", Reads: 9, Errors: 2}, {Sensor: "cmd", Errors: 4}}
 }
 
 func newTestMetrics() *Metrics {
@@ -100,6 +109,13 @@ func TestExposition(t *testing.T) {
 		`drover_sensor_temperature_celsius{sensor="bme"} 22`,
 		`drover_sensor_temperature_celsius{sensor="cpu"} 55`,
 		`drover_sensor_humidity_ratio{sensor="bme"} 0.4`,
+		`drover_sensor_network_receive_bytes{interface="eth0",sensor="system"} 100`,
+		`drover_sensor_network_receive_bytes{interface="wlan0",sensor="system"} 200`,
+		`drover_sensor_network_receive_bytes{interface="",sensor="other"} 300`,
+		`drover_sensor_level{label_sensor="clash",pin_name="GPIO17",sensor="x"} 1`,
+		`drover_sensor_reads_total{sensor="bme"} 9`,
+		`drover_sensor_read_errors_total{sensor="bme"} 2`,
+		`drover_sensor_read_errors_total{sensor="cmd"} 4`,
 		`drover_agent_info{commit="abc",device="dev1",version="v1"} 1`,
 		`go_goroutines `,
 		`process_resident_memory_bytes `,

@@ -132,7 +132,7 @@ func TestDefaultSensorsOnThisMachine(t *testing.T) {
 	for _, r := range b {
 		metrics[r.Metric] = true
 	}
-	for _, m := range []string{"load1", "memory_available", "uptime", "filesystem_root_size"} {
+	for _, m := range []string{"load1", "memory_available", "uptime", "filesystem_size_bytes"} {
 		if !metrics[m] {
 			t.Errorf("zero-config readings lack %s: %v", m, b)
 		}

@@ -10,8 +10,8 @@ import (
 )
 
 // readFilesystems reports size and available bytes of each configured
-// mount as filesystem_<mount>_size and filesystem_<mount>_avail; the mount
-// "/" is called "root".
+// mount as filesystem_size_bytes and filesystem_avail_bytes with the label
+// mount (the mount point as configured).
 func (s *Sensor) readFilesystems(now time.Time) error {
 	var errs []error
 	for _, m := range s.cfg.Mounts {
@@ -20,17 +20,8 @@ func (s *Sensor) readFilesystems(now time.Time) error {
 			errs = append(errs, fmt.Errorf("filesystem %s: %w", m, err))
 			continue
 		}
-		name := "filesystem_" + mountName(m)
-		s.add(name+"_size", float64(u.Size), sensors.UnitBytes, now)
-		s.add(name+"_avail", float64(u.Avail), sensors.UnitBytes, now)
+		s.addLabelled(MetricFSSize, float64(u.Size), sensors.UnitBytes, now, LabelMount, m)
+		s.addLabelled(MetricFSAvail, float64(u.Avail), sensors.UnitBytes, now, LabelMount, m)
 	}
 	return errors.Join(errs...)
-}
-
-// mountName turns a mount point into a metric name part.
-func mountName(m string) string {
-	if n := sensors.Sanitize(m); n != "" {
-		return n
-	}
-	return "root"
 }

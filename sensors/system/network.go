@@ -11,7 +11,8 @@ import (
 )
 
 // readNetwork reports received and transmitted bytes of each interface of
-// /proc/net/dev as network_<iface>_receive and network_<iface>_transmit.
+// /proc/net/dev as network_receive_bytes and network_transmit_bytes with
+// the label interface.
 func (s *Sensor) readNetwork(now time.Time) error {
 	name := s.path("proc/net/dev")
 	b, err := s.readFile(name)
@@ -22,9 +23,9 @@ func (s *Sensor) readNetwork(now time.Time) error {
 		if !s.wantInterface(iface) {
 			return
 		}
-		m := "network_" + sensors.Sanitize(string(iface))
-		s.add(m+"_receive", float64(rx), sensors.UnitBytes, now)
-		s.add(m+"_transmit", float64(tx), sensors.UnitBytes, now)
+		name := string(iface)
+		s.addLabelled(MetricNetReceive, float64(rx), sensors.UnitBytes, now, LabelInterface, name)
+		s.addLabelled(MetricNetTransmit, float64(tx), sensors.UnitBytes, now, LabelInterface, name)
 	})
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrParse, name, err)

@@ -142,3 +142,35 @@ func (s *Sensor) readSource(src string, now time.Time) error {
 func (s *Sensor) add(metric string, v float64, unit string, now time.Time) {
 	s.out = append(s.out, sensors.Reading{Sensor: s.name, Metric: metric, Value: v, Unit: unit, Time: now})
 }
+
+// addLabelled appends one reading of a subject (an interface, a mount, a
+// zone) told apart by labels, given as key, value pairs: the metric name is
+// the same for every subject, as Prometheus wants.
+func (s *Sensor) addLabelled(metric string, v float64, unit string, now time.Time, kv ...string) {
+	labels := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		labels[kv[i]] = kv[i+1]
+	}
+	s.out = append(s.out, sensors.Reading{Sensor: s.name, Metric: metric, Value: v, Unit: unit, Time: now, Labels: labels})
+}
+
+// Metric names of the sources with one reading per subject; the subject is
+// in the labels below.
+const (
+	MetricThermal     = "thermal_zone_temperature"
+	MetricHwmon       = "hwmon_temperature"
+	MetricFSSize      = "filesystem_size_bytes"
+	MetricFSAvail     = "filesystem_avail_bytes"
+	MetricNetReceive  = "network_receive_bytes"
+	MetricNetTransmit = "network_transmit_bytes"
+)
+
+// Label names of the system sensor's readings.
+const (
+	LabelZone      = "zone"
+	LabelType      = "type"
+	LabelChip      = "chip"
+	LabelInput     = "input"
+	LabelMount     = "mount"
+	LabelInterface = "interface"
+)

@@ -2,8 +2,10 @@ package system
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,9 +72,25 @@ func read(t *testing.T, cfg Config) (map[string]sensors.Reading, error) {
 		if r.Sensor != "sys" || r.Time.IsZero() {
 			t.Fatalf("bad reading %+v", r)
 		}
-		got[r.Metric] = r
+		k := key(r)
+		if _, dup := got[k]; dup {
+			t.Fatalf("two readings %s", k)
+		}
+		got[k] = r
 	}
 	return got, err
+}
+
+// key is a reading's metric and labels, e.g. network_receive_bytes{interface=eth0}.
+func key(r sensors.Reading) string {
+	if len(r.Labels) == 0 {
+		return r.Metric
+	}
+	var kv []string
+	for _, k := range slices.Sorted(maps.Keys(r.Labels)) {
+		kv = append(kv, k+"="+r.Labels[k])
+	}
+	return r.Metric + "{" + strings.Join(kv, ",") + "}"
 }
 
 func TestReadsEverySource(t *testing.T) {
@@ -86,19 +104,19 @@ func TestReadsEverySource(t *testing.T) {
 		unit string
 	}{
 		"load1": {0.52, ""}, "load5": {0.58, ""}, "load15": {0.59, ""},
-		"uptime":                      {12345.67, "seconds"},
-		"memory_total":                {16318412 * 1024, "bytes"},
-		"memory_available":            {8000000 * 1024, "bytes"},
-		"network_eth0_receive":        {123456, "bytes"},
-		"network_eth0_transmit":       {654321, "bytes"},
-		"thermal_zone0_cpu_thermal":   {45, "celsius"},
-		"hwmon_coretemp_package_id_0": {52.5, "celsius"},
-		"hwmon_coretemp_temp2":        {50, "celsius"},
-		"hwmon_coretemp_1_temp1":      {-1.5, "celsius"},
-		"filesystem_root_size":        {1000, "bytes"},
-		"filesystem_root_avail":       {500, "bytes"},
-		"filesystem_data_size":        {1000, "bytes"},
-		"filesystem_data_avail":       {500, "bytes"},
+		"uptime":                                 {12345.67, "seconds"},
+		"memory_total":                           {16318412 * 1024, "bytes"},
+		"memory_available":                       {8000000 * 1024, "bytes"},
+		"network_receive_bytes{interface=eth0}":  {123456, "bytes"},
+		"network_transmit_bytes{interface=eth0}": {654321, "bytes"},
+		"thermal_zone_temperature{type=cpu-thermal,zone=0}":   {45, "celsius"},
+		"hwmon_temperature{chip=coretemp,input=Package id 0}": {52.5, "celsius"},
+		"hwmon_temperature{chip=coretemp,input=temp2}":        {50, "celsius"},
+		"hwmon_temperature{chip=coretemp_1,input=temp1}":      {-1.5, "celsius"},
+		"filesystem_size_bytes{mount=/}":                      {1000, "bytes"},
+		"filesystem_avail_bytes{mount=/}":                     {500, "bytes"},
+		"filesystem_size_bytes{mount=/data}":                  {1000, "bytes"},
+		"filesystem_avail_bytes{mount=/data}":                 {500, "bytes"},
 	}
 	for m, w := range want {
 		r, ok := got[m]
@@ -106,7 +124,7 @@ func TestReadsEverySource(t *testing.T) {
 			t.Errorf("%s = %+v (present %v), want %v %s", m, r, ok, w.v, w.unit)
 		}
 	}
-	if _, ok := got["network_lo_receive"]; ok {
+	if _, ok := got["network_receive_bytes{interface=lo}"]; ok {
 		t.Error("lo reported by default")
 	}
 	if len(got) != len(want) {
@@ -131,13 +149,13 @@ func TestBrokenSourcesDoNotHideOthers(t *testing.T) {
 		{"meminfo without MemAvailable", map[string]string{"proc/meminfo": "MemTotal: 1 kB\n"},
 			nil, "MemAvailable missing", sensors.ErrParse, "uptime", "memory_total"},
 		{"garbage thermal", map[string]string{"sys/class/thermal/thermal_zone0/temp": "hot\n"},
-			nil, "thermal_zone0/temp", sensors.ErrParse, "hwmon_coretemp_temp2", "thermal_zone0_cpu_thermal"},
+			nil, "thermal_zone0/temp", sensors.ErrParse, "hwmon_temperature{chip=coretemp,input=temp2}", "thermal_zone_temperature{type=cpu-thermal,zone=0}"},
 		{"garbage hwmon", map[string]string{"sys/class/hwmon/hwmon0/temp2_input": "??\n"},
-			nil, "temp2_input", sensors.ErrParse, "hwmon_coretemp_package_id_0", "hwmon_coretemp_temp2"},
+			nil, "temp2_input", sensors.ErrParse, "hwmon_temperature{chip=coretemp,input=Package id 0}", "hwmon_temperature{chip=coretemp,input=temp2}"},
 		{"short net/dev line", map[string]string{"proc/net/dev": netDev + "eth1: 1 2 3\n"},
 			nil, "line 5", sensors.ErrParse, "load1", ""},
 		{"failing statfs", nil, []string{"/missing", "/"}, "filesystem /missing", os.ErrNotExist,
-			"filesystem_root_size", "filesystem_missing_size"},
+			"filesystem_size_bytes{mount=/}", "filesystem_size_bytes{mount=/missing}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,7 +199,7 @@ func TestConfig(t *testing.T) {
 		t.Fatalf("err = %v, want ErrSource", err)
 	}
 	got, err := read(t, Config{Root: fakeRoot(t, goodTree()), Include: []string{Network}, Interfaces: []string{"lo"}})
-	if err != nil || len(got) != 2 || got["network_lo_receive"].Value != 1000 {
+	if err != nil || len(got) != 2 || got["network_receive_bytes{interface=lo}"].Value != 1000 {
 		t.Fatalf("interfaces filter: %v, %v", got, err)
 	}
 }
@@ -217,4 +235,35 @@ func FuzzParsers(f *testing.F) {
 			t.Fatalf("parseFloats gave %d values", len(v))
 		}
 	})
+}
+
+// TestOneMetricPerKind: the subject (interface, mount, zone, chip) is in
+// the labels, never in the metric name, and every reading of one metric
+// has the same label keys, as Prometheus requires of one metric family.
+func TestOneMetricPerKind(t *testing.T) {
+	s, err := New("sys", Config{Root: fakeRoot(t, goodTree()), Mounts: []string{"/", "/data"}}, clockwork.NewFakeClock(), fakeStatfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.Read(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	for _, r := range rs {
+		if strings.Contains(r.Metric, "eth0") || strings.Contains(r.Metric, "data") || strings.Contains(r.Metric, "coretemp") {
+			t.Errorf("metric %q names its subject", r.Metric)
+		}
+		ks := strings.Join(slices.Sorted(maps.Keys(r.Labels)), ",")
+		if prev, ok := keys[r.Metric]; ok && prev != ks {
+			t.Errorf("%s: label keys %q and %q", r.Metric, prev, ks)
+		}
+		keys[r.Metric] = ks
+	}
+	for m, want := range map[string]string{MetricNetReceive: "interface", MetricFSSize: "mount",
+		MetricThermal: "type,zone", MetricHwmon: "chip,input", "load1": ""} {
+		if got, ok := keys[m]; !ok || got != want {
+			t.Errorf("%s labels = %q (present %v), want %q", m, got, ok, want)
+		}
+	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // readThermal reports /sys/class/thermal/thermal_zone<N>/temp as metric
-// thermal_zone<N>_<type>. A machine without thermal zones reports nothing.
+// thermal_zone_temperature with the labels zone (N) and type (the zone's
+// type file). A machine without thermal zones reports nothing.
 func (s *Sensor) readThermal(now time.Time) error {
 	zones, err := filepath.Glob(s.path("sys/class/thermal/thermal_zone*"))
 	if err != nil {
@@ -21,23 +22,21 @@ func (s *Sensor) readThermal(now time.Time) error {
 	}
 	var errs []error
 	for _, dir := range zones {
-		metric := filepath.Base(dir)
-		if typ, err := s.readString(filepath.Join(dir, "type")); err == nil && typ != "" {
-			metric += "_" + sensors.Sanitize(typ)
-		}
+		zone := strings.TrimPrefix(filepath.Base(dir), "thermal_zone")
+		typ, _ := s.readString(filepath.Join(dir, "type")) // optional
 		v, err := s.readMilli(filepath.Join(dir, "temp"))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("thermal: %w", err))
 			continue
 		}
-		s.add(metric, v, sensors.UnitCelsius, now)
+		s.addLabelled(MetricThermal, v, sensors.UnitCelsius, now, LabelZone, zone, LabelType, typ)
 	}
 	return errors.Join(errs...)
 }
 
 // readHwmon reports /sys/class/hwmon/hwmon<N>/temp<M>_input as metric
-// hwmon_<chip>_<label>, where chip comes from the name file and label from
-// temp<M>_label (else "temp<M>"); a repeated name gets the hwmon index.
+// hwmon_temperature with the labels chip (the name file; a repeated name
+// gets the hwmon index) and input (temp<M>_label, else "temp<M>").
 func (s *Sensor) readHwmon(now time.Time) error {
 	chips, err := filepath.Glob(s.path("sys/class/hwmon/hwmon*"))
 	if err != nil {
@@ -50,7 +49,6 @@ func (s *Sensor) readHwmon(now time.Time) error {
 		if err != nil || chip == "" {
 			chip = filepath.Base(dir)
 		}
-		chip = sensors.Sanitize(chip)
 		if seen[chip] {
 			chip += "_" + strings.TrimPrefix(filepath.Base(dir), "hwmon")
 		}
@@ -81,7 +79,7 @@ func (s *Sensor) readChip(dir, chip string, now time.Time) error {
 			errs = append(errs, fmt.Errorf("hwmon: %w", err))
 			continue
 		}
-		s.add("hwmon_"+chip+"_"+sensors.Sanitize(label), v, sensors.UnitCelsius, now)
+		s.addLabelled(MetricHwmon, v, sensors.UnitCelsius, now, LabelChip, chip, LabelInput, label)
 	}
 	return errors.Join(errs...)
 }
