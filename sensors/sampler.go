@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type SamplerOptions struct {
 	// StopTimeout bounds how long Run waits for reads still running when its
 	// context ends. Default: DefaultStopTimeout.
 	StopTimeout time.Duration
+	// Rand draws the jitter of schedules with a "jitter" modifier.
+	// Default: randomly seeded.
+	Rand *rand.Rand
 }
 
 func (o SamplerOptions) withDefaults() SamplerOptions {
@@ -49,6 +53,9 @@ func (o SamplerOptions) withDefaults() SamplerOptions {
 	if o.StopTimeout <= 0 {
 		o.StopTimeout = DefaultStopTimeout
 	}
+	if o.Rand == nil {
+		o.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	return o
 }
 
@@ -65,7 +72,9 @@ type Sampler struct {
 	deliver DeliverFunc
 	slots   []*slot
 	byName  map[string]*slot
-	reads   sync.WaitGroup // reads in flight, including abandoned ones
+	reads   inflight // reads in flight, including abandoned ones
+
+	randMu sync.Mutex // guards opts.Rand
 }
 
 // NewSampler returns a Sampler over items that hands every successful
@@ -99,30 +108,31 @@ func (s *Sampler) Run(ctx context.Context) error {
 
 // waitReads waits for in-flight reads, bounded by StopTimeout.
 func (s *Sampler) waitReads() error {
-	done := make(chan struct{})
-	go func() {
-		s.reads.Wait()
-		close(done)
-	}()
 	select {
-	case <-done:
+	case <-s.reads.idle():
 		return nil
 	case <-s.opts.Clock.After(s.opts.StopTimeout):
 		return fmt.Errorf("%w: sensor reads still running after %s", ErrStopTimeout, s.opts.StopTimeout)
 	}
 }
 
-// loop reads one sensor at once and then on its schedule until ctx ends.
+// loop reads one sensor at once and then on its schedule until ctx ends,
+// the schedule ends, or it took its "times" reads.
 func (s *Sampler) loop(ctx context.Context, sl *slot) {
+	times, jitter, until := modifiersOf(sl.item.Schedule)
 	due := s.opts.Clock.Now()
-	for {
-		if !s.waitUntil(ctx, sl, due) {
+	if !until.IsZero() && due.After(until) {
+		return // ended before it began
+	}
+	for n := 1; ; n++ {
+		if !s.waitUntil(ctx, sl, due.Add(s.jitter(jitter))) {
 			return
 		}
 		s.sample(ctx, sl)
 		now := s.opts.Clock.Now()
 		next := sl.item.Schedule.Next(due, now)
-		if next.IsZero() {
+		if next.IsZero() || (times > 0 && n >= times) {
+			sl.setNext(time.Time{})
 			return // the schedule has ended
 		}
 		if n := sl.failStreak(); n > 0 {
@@ -152,6 +162,16 @@ func (s *Sampler) waitUntil(ctx context.Context, sl *slot, t time.Time) bool {
 	timer.Stop()
 	sl.setParked(false) // after Stop: tests count armed timers
 	return came
+}
+
+// jitter draws a delay in [0, limit); 0 when limit is not positive.
+func (s *Sampler) jitter(limit time.Duration) time.Duration {
+	if limit <= 0 {
+		return 0
+	}
+	s.randMu.Lock()
+	defer s.randMu.Unlock()
+	return time.Duration(s.opts.Rand.Int64N(int64(limit)))
 }
 
 // backoff is the delay after n consecutive failures (n >= 1).
@@ -195,11 +215,13 @@ func (s *Sampler) read(ctx context.Context, sl *slot) ([]Reading, error) {
 		err   error
 	}
 	done := make(chan result, 1)
-	s.reads.Go(func() {
+	s.reads.start()
+	go func() {
+		defer s.reads.done()
 		b, err := safeRead(rctx, sl.item.Sensor)
 		<-sl.busy // before done: the next read must find the sensor free
 		done <- result{b, err}
-	})
+	}()
 	select {
 	case r := <-done:
 		return r.batch, r.err

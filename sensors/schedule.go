@@ -31,11 +31,39 @@ func ParseSchedule(text string) (Schedule, error) {
 }
 
 // specSchedule adapts a scheduler.Spec. Next returns the zero time when the
-// schedule is exhausted ("times 3", "until"); the sampler then stops
-// reading that sensor.
+// schedule is exhausted ("until"); the sampler then stops reading that
+// sensor. The sampler also honours the spec's "times" and "jitter"
+// modifiers through the Modifiers interface.
 type specSchedule struct{ spec scheduler.Spec }
 
 func (s specSchedule) Next(prev, now time.Time) time.Time { return s.spec.Next(prev, now, nil) }
+
+// Times implements Modifiers.
+func (s specSchedule) Times() int { return s.spec.Times() }
+
+// Jitter implements Modifiers.
+func (s specSchedule) Jitter() time.Duration { return s.spec.Jitter() }
+
+// Until implements Modifiers.
+func (s specSchedule) Until() time.Time { return s.spec.Until() }
+
+// Modifiers is implemented by schedules with the scheduler's modifiers;
+// the sampler honours them: it stops after Times reads (0: no limit), delays
+// each read by a random [0, Jitter) past its due instant without moving the
+// grid, and takes no read after Until (zero: no end).
+type Modifiers interface {
+	Times() int
+	Jitter() time.Duration
+	Until() time.Time
+}
+
+// modifiersOf returns s's modifiers, none when it has no Modifiers.
+func modifiersOf(s Schedule) (times int, jitter time.Duration, until time.Time) {
+	if m, ok := s.(Modifiers); ok {
+		return m.Times(), m.Jitter(), m.Until()
+	}
+	return 0, 0, time.Time{}
+}
 
 // Period is a fixed-rate schedule: due instants are prev+Period, without
 // drift; after a late read the missed instants are skipped, never replayed.

@@ -76,10 +76,14 @@ func (sl *slot) failStreak() int {
 	return sl.status.ConsecutiveFailures
 }
 
+// setNext records the next read; the zero time clears it (schedule ended).
 func (sl *slot) setNext(t time.Time) {
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
-	sl.status.NextRead = &t
+	sl.status.NextRead = nil
+	if !t.IsZero() {
+		sl.status.NextRead = &t
+	}
 }
 
 func (sl *slot) snapshot() SensorStatus {
