@@ -45,11 +45,7 @@ func services(t testing.TB, broker string) map[string]status.Unit {
 	t.Helper()
 	var res fleet.UnitsResult
 	fleetctlJSON(t, broker, &res, "service", "ls", svcDev)
-	out := map[string]status.Unit{}
-	for _, u := range res.Units {
-		out[u.Name] = u
-	}
-	return out
+	return byName(res.Units, func(u status.Unit) string { return u.Name })
 }
 
 // jobs returns the device's scheduled jobs by name.
@@ -57,9 +53,13 @@ func jobs(t testing.TB, broker string) map[string]status.Job {
 	t.Helper()
 	var res fleet.JobsResult
 	fleetctlJSON(t, broker, &res, "schedule", "ls", svcDev)
-	out := map[string]status.Job{}
-	for _, j := range res.Jobs {
-		out[j.Name] = j
+	return byName(res.Jobs, func(j status.Job) string { return j.Name })
+}
+
+func byName[T any](items []T, name func(T) string) map[string]T {
+	out := make(map[string]T, len(items))
+	for _, it := range items {
+		out[name(it)] = it
 	}
 	return out
 }

@@ -1,7 +1,9 @@
 // Command idle measures the idle cost of the agent side by side with
 // prometheus-node-exporter, in one run: it starts both, waits, and reports
 // each one's CPU time (utime+stime from /proc/<pid>/stat) over the window
-// and its resident memory (VmRSS, VmHWM from /proc/<pid>/status).
+// and its resident memory (VmRSS split into anonymous and file-backed
+// pages, and VmHWM, from /proc/<pid>/status). -agent-env sets environment
+// variables of the agent only.
 //
 //	go build -o /tmp/agent ./cmd/agent
 //	go run ./test/perf/idle -agent /tmp/agent -broker tcp://127.0.0.1:1883 -window 60s
@@ -27,6 +29,7 @@ func main() {
 	exporter := flag.String("exporter", "/usr/bin/prometheus-node-exporter", "node exporter binary")
 	window := flag.Duration("window", 60*time.Second, "measurement window")
 	warmup := flag.Duration("warmup", 5*time.Second, "time before the window starts")
+	agentEnv := flag.String("agent-env", "", "extra environment of the agent only, comma-separated k=v (e.g. GOGC=50)")
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "drover-idle-")
 	check(err)
@@ -34,6 +37,9 @@ func main() {
 	procs := []*exec.Cmd{
 		exec.Command(*agentBin, "--broker", *broker, "--id", "idle-bench", "--data-dir", dir, "--metrics-listen", "127.0.0.1:19110"),
 		exec.Command(*exporter, "--web.listen-address=127.0.0.1:19100"),
+	}
+	if *agentEnv != "" {
+		procs[0].Env = append(os.Environ(), strings.Split(*agentEnv, ",")...)
 	}
 	for _, p := range procs {
 		check(p.Start())
@@ -45,11 +51,12 @@ func main() {
 		before[i] = cpuSeconds(p.Process.Pid)
 	}
 	time.Sleep(*window)
-	fmt.Printf("| process | CPU over %v (s) | CPU %% | VmRSS (MB) | VmHWM (MB) |\n|---|---|---|---|---|\n", *window)
+	fmt.Printf("| process | CPU over %v (s) | CPU %% | VmRSS (MB) | RssAnon (MB) | RssFile (MB) | VmHWM (MB) |\n|---|---|---|---|---|---|---|\n", *window)
 	for i, p := range procs {
 		cpu := cpuSeconds(p.Process.Pid) - before[i]
-		rss, hwm := memMB(p.Process.Pid)
-		fmt.Printf("| %s | %.2f | %.3f | %.1f | %.1f |\n", p.Path, cpu, 100*cpu/window.Seconds(), rss, hwm)
+		m := memMB(p.Process.Pid)
+		fmt.Printf("| %s | %.2f | %.3f | %.1f | %.1f | %.1f | %.1f |\n", p.Path, cpu, 100*cpu/window.Seconds(),
+			m["VmRSS"], m["RssAnon"], m["RssFile"], m["VmHWM"])
 	}
 }
 
@@ -63,22 +70,21 @@ func cpuSeconds(pid int) float64 {
 	return (utime + stime) / clkTck
 }
 
-func memMB(pid int) (rss, hwm float64) {
+// memMB returns the memory fields of /proc/<pid>/status that end in kB, in MB.
+func memMB(pid int) map[string]float64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	check(err)
 	defer f.Close()
+	out := map[string]float64{}
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		k, v, _ := strings.Cut(s.Text(), ":")
-		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-		switch k {
-		case "VmRSS":
-			rss = kb / 1024
-		case "VmHWM":
-			hwm = kb / 1024
+		if v, ok := strings.CutSuffix(strings.TrimSpace(v), " kB"); ok {
+			kb, _ := strconv.ParseFloat(v, 64)
+			out[k] = kb / 1024
 		}
 	}
-	return rss, hwm
+	return out
 }
 
 func check(err error) {
