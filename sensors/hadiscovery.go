@@ -3,6 +3,8 @@ package sensors
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -55,7 +57,26 @@ type haConfig struct {
 // does not contain it. Ratios are shown in percent. When stateTopic ends in
 // "/telemetry", the sibling ".../state" topic gives availability.
 func HADiscovery(dev, sensorName, metric, unit, stateTopic string) (topic string, payload []byte) {
-	id := haID(dev) + "_" + haID(sensorName) + "_" + haID(metric)
+	return HADiscoveryFor(HAPrefix, dev, Reading{Sensor: sensorName, Metric: metric, Unit: unit}, stateTopic)
+}
+
+// HADiscoveryFor is HADiscovery for the series of reading r (its sensor,
+// metric, unit and labels) under the discovery prefix (HAPrefix when
+// empty). The label values, in key order, extend the object id and the
+// name, and the value template also matches the labels, so each network
+// interface or mount is its own Home Assistant entity.
+func HADiscoveryFor(prefix, dev string, r Reading, stateTopic string) (topic string, payload []byte) {
+	if prefix == "" {
+		prefix = HAPrefix
+	}
+	keys := slices.Sorted(maps.Keys(r.Labels))
+	subject, name := r.Metric, r.Sensor+" "+strings.ReplaceAll(r.Metric, "_", " ")
+	for _, k := range keys {
+		subject += "_" + r.Labels[k]
+		name += " " + r.Labels[k]
+	}
+	id := haID(dev) + "_" + haID(r.Sensor) + "_" + haID(subject)
+	metric, unit := r.Metric, r.Unit
 	u := haUnit[unit]
 	if u.scale == 0 {
 		u.unit, u.scale = unit, 1
@@ -64,10 +85,10 @@ func HADiscovery(dev, sensorName, metric, unit, stateTopic string) (topic string
 		u.class = "humidity"
 	}
 	cfg := haConfig{
-		Name:          sensorName + " " + strings.ReplaceAll(metric, "_", " "),
+		Name:          name,
 		UniqueID:      "drover_" + id,
 		StateTopic:    stateTopic,
-		ValueTemplate: haTemplate(sensorName, metric, u.scale),
+		ValueTemplate: haTemplate(r, keys, u.scale),
 		Unit:          u.unit,
 		DeviceClass:   u.class,
 		StateClass:    "measurement",
@@ -80,18 +101,22 @@ func HADiscovery(dev, sensorName, metric, unit, stateTopic string) (topic string
 		}}
 	}
 	payload, _ = json.Marshal(cfg) // cannot fail: plain strings and numbers
-	return HAPrefix + "/sensor/" + id + "/config", payload
+	return prefix + "/sensor/" + id + "/config", payload
 }
 
-// haTemplate selects one reading from a telemetry document.
-func haTemplate(sensor, metric string, scale float64) string {
+// haTemplate selects one reading (sensor, metric, and the labels keys) from
+// a telemetry document.
+func haTemplate(r Reading, keys []string, scale float64) string {
 	value := "r[0].value"
 	if scale != 1 {
 		value = fmt.Sprintf("(r[0].value * %g) | round(2)", scale)
 	}
-	return fmt.Sprintf("{%% set r = value_json.readings | selectattr('sensor', 'eq', %s) | "+
-		"selectattr('metric', 'eq', %s) | list %%}{{ %s if r else this.state }}",
-		jinjaString(sensor), jinjaString(metric), value)
+	filter := fmt.Sprintf("selectattr('sensor', 'eq', %s) | selectattr('metric', 'eq', %s)",
+		jinjaString(r.Sensor), jinjaString(r.Metric))
+	for _, k := range keys {
+		filter += fmt.Sprintf(" | selectattr(%s, 'eq', %s)", jinjaString("labels."+k), jinjaString(r.Labels[k]))
+	}
+	return fmt.Sprintf("{%% set r = value_json.readings | %s | list %%}{{ %s if r else this.state }}", filter, value)
 }
 
 // jinjaString quotes s as a Jinja string literal.

@@ -68,3 +68,32 @@ func TestHADiscovery(t *testing.T) {
 		})
 	}
 }
+
+// TestHADiscoveryLabels: each labelled series (a network interface) is its
+// own entity, under the configured prefix, and its template matches the label.
+func TestHADiscoveryLabels(t *testing.T) {
+	tests := []struct {
+		prefix, iface, wantTopic string
+	}{
+		{"", "eth0", "homeassistant/sensor/pi-1_system_network_receive_bytes_eth0/config"},
+		{"ha", "wlan0", "ha/sensor/pi-1_system_network_receive_bytes_wlan0/config"},
+	}
+	for _, tt := range tests {
+		r := Reading{Sensor: "system", Metric: "network_receive_bytes", Unit: UnitBytes,
+			Labels: map[string]string{"interface": tt.iface}}
+		topic, payload := HADiscoveryFor(tt.prefix, "pi-1", r, "drover/pi-1/telemetry")
+		if topic != tt.wantTopic {
+			t.Errorf("topic %q, want %q", topic, tt.wantTopic)
+		}
+		var doc haConfig
+		if err := json.Unmarshal(payload, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if want := `selectattr("labels.interface", 'eq', "` + tt.iface + `")`; !strings.Contains(doc.ValueTemplate, want) {
+			t.Errorf("template %q lacks %q", doc.ValueTemplate, want)
+		}
+		if !strings.HasSuffix(doc.Name, " "+tt.iface) || !strings.HasSuffix(doc.UniqueID, "_"+tt.iface) {
+			t.Errorf("name %q / id %q do not name %s", doc.Name, doc.UniqueID, tt.iface)
+		}
+	}
+}
