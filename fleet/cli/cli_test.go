@@ -46,6 +46,9 @@ func deviceHandlers() map[string]fleettest.Handler {
 		fleet.CmdStatus: func(fleet.Request, func(any)) (any, error) {
 			return fleet.StatusResult{Device: "pi", Time: now, Tasks: []status.Unit{blink}}, nil
 		},
+		fleet.CmdAgentRestart: func(fleet.Request, func(any)) (any, error) {
+			return fleet.AckResult{Message: "restarting"}, nil
+		},
 		fleet.CmdTaskStop: func(fleet.Request, func(any)) (any, error) {
 			return nil, fleet.Errorf(fleet.CodeNotFound, "no task named ghost")
 		},
@@ -81,6 +84,7 @@ func TestCommands(t *testing.T) {
 		{"ping all", []string{"ping", "--all", "-o", "json"}, 0, []string{`"device": "gw"`, `"ok": true`}, ""},
 		{"status", []string{"status", "pi"}, 0, []string{"● blink: status: running since", "1 min ago"}, ""},
 		{"status json", []string{"status", "pi", "-o", "json"}, 0, []string{`"device": "pi"`, `"name": "blink"`}, ""},
+		{"agent restart", []string{"agent", "restart", "pi"}, 0, []string{"DEVICE", "pi", "restarting"}, ""},
 		{"task ls", []string{"task", "ls", "pi"}, 0, []string{"blink", "running", "1m ago"}, ""},
 		{"task ls yaml", []string{"task", "ls", "pi", "-o", "yaml"}, 0, []string{"units:", "name: blink"}, ""},
 		{"device error exits 1", []string{"task", "stop", "pi", "ghost"}, 1, nil, "not_found: no task named ghost"},

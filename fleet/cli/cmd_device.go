@@ -127,3 +127,25 @@ func (a *app) configCmd() *cobra.Command {
 		}),
 	}
 }
+
+// agentCmd groups commands that act on the agent process itself.
+func (a *app) agentCmd() *cobra.Command {
+	group := &cobra.Command{Use: "agent", Short: "Act on a device's agent process"}
+	group.AddCommand(&cobra.Command{
+		Use:   "restart DEV",
+		Short: "Stop the agent cleanly and start it again (same binary, re-exec)",
+		Args:  cobra.ExactArgs(1),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			var res fleet.AckResult
+			if err := a.call(cmd.Context(), args[0], fleet.CmdAgentRestart, nil, &res); err != nil {
+				return err
+			}
+			return a.out(res, func() *table {
+				t := &table{header: []string{"DEVICE", "RESULT"}}
+				t.add(args[0], orDash(res.Message))
+				return t
+			})
+		}),
+	})
+	return group
+}
