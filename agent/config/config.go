@@ -36,6 +36,8 @@ type Config struct {
 	Sensors []Sensor `yaml:"sensors,omitempty" json:"sensors,omitempty"`
 	// OTA configures signed updates.
 	OTA OTA `yaml:"ota" json:"ota"`
+	// HomeAssistant configures Home Assistant MQTT discovery of the sensors.
+	HomeAssistant HomeAssistant `yaml:"homeassistant" json:"homeassistant"`
 
 	file string
 	pos  positions
@@ -97,6 +99,15 @@ type OTA struct {
 	Trial Duration `yaml:"trial" json:"trial"`
 	// AllowDowngrade accepts manifests that allow a lower build. Default: false.
 	AllowDowngrade bool `yaml:"allow_downgrade" json:"allow_downgrade"`
+}
+
+// HomeAssistant configures Home Assistant MQTT discovery: a retained
+// <prefix>/sensor/<dev>_<sensor>_<metric>/config per sensor metric.
+type HomeAssistant struct {
+	// Discovery publishes the discovery messages. Default: false.
+	Discovery bool `yaml:"discovery" json:"discovery"`
+	// Prefix is Home Assistant's discovery prefix. Default: "homeassistant".
+	Prefix string `yaml:"prefix" json:"prefix"`
 }
 
 // Sensor is one item of the sensors list, kept as its YAML node for the

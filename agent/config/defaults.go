@@ -26,6 +26,7 @@ const (
 	DefaultCommandTimeout = time.Hour
 	DefaultMaxConcurrent  = 4
 	DefaultOTATrial       = 2 * time.Minute
+	DefaultHAPrefix       = "homeassistant"
 )
 
 // system is what the defaults read outside the file: injected for tests.
@@ -66,6 +67,7 @@ func (c *Config) applyDefaults(sys system) {
 	setDefault(&c.Journal.Records, DefaultJournalRecords)
 	setDefault(&c.Journal.FileMax, DefaultJournalFileMax)
 	setDefault(&c.OTA.Trial, Duration(DefaultOTATrial))
+	setDefault(&c.HomeAssistant.Prefix, DefaultHAPrefix)
 	for i := range c.Services {
 		c.Services[i].applyDefaults()
 	}

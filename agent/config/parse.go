@@ -106,7 +106,7 @@ var (
 	sections  = map[string]string{
 		"Config": "at the top level", "Broker": "in broker", "TLS": "in broker.tls",
 		"Metrics": "in metrics", "Journal": "in journal", "Service": "in a service",
-		"Restart": "in restart", "Job": "in a job", "OTA": "in ota",
+		"Restart": "in restart", "Job": "in a job", "OTA": "in ota", "HomeAssistant": "in homeassistant",
 	}
 )
 

@@ -27,7 +27,7 @@ sensors:
 `
 
 func TestRedacted(t *testing.T) {
-	c, err := Parse([]byte(secretDoc), "t.yaml")
+	c, err := parseLax([]byte(secretDoc), "t.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestRedacted(t *testing.T) {
 }
 
 func TestRedactedLeavesOriginal(t *testing.T) {
-	c, err := Parse([]byte(secretDoc), "t.yaml")
+	c, err := parseLax([]byte(secretDoc), "t.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestRedactURL(t *testing.T) {
 // TestRedactNodeAliases: a sensor setting that aliases a secret anchored
 // elsewhere must not bring the secret back.
 func TestRedactNodeAliases(t *testing.T) {
-	c, err := Parse([]byte(`id: dev
+	c, err := parseLax([]byte(`id: dev
 labels: {site: &creds "mqtt://u:aliaspw@h"}
 sensors:
   - {name: a, driver: d, upstream: *creds, token: &tok plain}

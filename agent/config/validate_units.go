@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/scheduler"
+	"github.com/drover-iot/drover/sensors/builtin"
 )
 
 func (c *Config) checkServices(p *Problems) {
@@ -145,11 +148,21 @@ func (c *Config) checkJob(p *Problems, path string, j Job) {
 
 func (c *Config) checkSensors(p *Problems) {
 	seen := map[string]string{}
+	var items []*yaml.Node
 	for i, s := range c.Sensors {
 		path := fmt.Sprintf("sensors[%d]", i)
 		c.checkName(p, path, "sensor", s.Name, seen)
 		if s.Driver == "" {
 			p.add(c.pos, path+".driver", "a sensor needs a driver")
+		} else if seen[s.Name] == path {
+			items = append(items, &c.Sensors[i].Node)
 		}
 	}
+	// The drivers' own checks, without hardware: keys, values, schedules.
+	for _, pr := range builtin.Check(items) {
+		msg := strings.ReplaceAll(pr.Message, "sensors: ", "")
+		p.List = append(p.List, Problem{Line: pr.Line, Message: c.sensorAt(pr.Line) + ": " + msg})
+	}
+	c.checkSensorServices(p)
+	c.checkHomeAssistant(p)
 }
