@@ -57,6 +57,7 @@ type Agent struct {
 	disp     *control.Dispatcher
 	metrics  *metrics.Metrics
 	ota      *otaPart // nil when OTA is off (no trusted keys)
+	sensors  *sensorPart
 	statusCh chan struct{}
 	restart  chan struct{}
 
@@ -96,6 +97,9 @@ func New(cfg *config.Config, opts ...Option) (*Agent, error) {
 		return nil, err
 	}
 	a.buildCore()
+	if err := a.buildSensors(); err != nil {
+		return nil, err
+	}
 	if err := a.buildLink(); err != nil {
 		return nil, err
 	}
@@ -147,7 +151,7 @@ func (a *Agent) buildLink() error {
 		TLS: mqttlink.TLS{CAFile: b.TLS.CA, CertFile: b.TLS.Cert, KeyFile: b.TLS.Key,
 			ServerName: b.TLS.ServerName, InsecureSkipVerify: b.TLS.InsecureSkipVerify},
 		KeepAlive: b.Keepalive.D(), StateTopic: a.topics.State(a.cfg.ID),
-		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.birth, QueueSize: b.OfflineQueue,
+		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.births, QueueSize: b.OfflineQueue,
 		StopTimeout: a.stopTimeout,
 	}, mqttlink.WithLogger(a.log))
 	if err != nil {
@@ -156,7 +160,7 @@ func (a *Agent) buildLink() error {
 	a.link = link
 	ja, sa := journalAdapter{a.journal}, schedAdapter{a.sched, a.reg}
 	a.metrics = metrics.New(metrics.WithUnits(a.sup), metrics.WithJobs(sa), metrics.WithMQTT(linkAdapter{link}),
-		metrics.WithJournal(ja), metrics.WithInfo(a.cfg.ID, version.Version, version.Commit))
+		metrics.WithJournal(ja), metrics.WithSensors(a.sensors), metrics.WithInfo(a.cfg.ID, version.Version, version.Commit))
 	return nil
 }
 
@@ -181,7 +185,7 @@ func trimNewline(b []byte) []byte {
 func (a *Agent) buildDispatcher() error {
 	d, err := control.New(a.cfg.ID, control.Deps{
 		Publisher: linkAdapter{a.link}, Units: a.sup, Schedules: schedAdapter{a.sched, a.reg},
-		Journal: journalAdapter{a.journal}, Info: a.info, Status: a.snapshot,
+		Journal: journalAdapter{a.journal}, Sensors: a.sensors, Info: a.info, Status: a.snapshot,
 		Config: a.redactedConfig, Restart: a.requestRestart, OTA: a.otaDep(),
 	}, control.WithClock(a.clock), control.WithLogger(a.log), control.WithTopics(a.topics),
 		control.WithClassifier(classify), control.WithStopTimeout(a.stopTimeout))

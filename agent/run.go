@@ -50,7 +50,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	restarted := a.wait(ctx)
 	cancelBoot()
 	<-booted
-	err = errors.Join(edge.wait(), a.shutdownUnits())
+	err = errors.Join(edge.wait(), a.shutdownUnits(), a.sensors.close())
 	a.publishStatus() // the last status, flushed by the link's stop
 	err = errors.Join(err, core.wait(), closeBroker(emb), a.journal.Close())
 	if restarted {
@@ -70,6 +70,7 @@ func (a *Agent) edgeParts(ln net.Listener) []part {
 	ps := []part{
 		{"control", func(ctx context.Context) error { return a.disp.Run(ctx, a.inbox(ctx)) }},
 		{"status", func(ctx context.Context) error { a.statusLoop(ctx.Done()); return nil }},
+		{"sensors", a.sensors.run},
 	}
 	if ln != nil {
 		ps = append(ps, part{"metrics", func(ctx context.Context) error { return a.metrics.Serve(ctx, ln) }})

@@ -66,6 +66,7 @@ func (a *Agent) snapshot() status.Snapshot {
 		}
 	}
 	s.Jobs = schedAdapter{a.sched, a.reg}.Jobs()
+	s.Sensors = a.sensors.Readings()
 	if a.ota != nil {
 		s.OTA = a.ota.Status()
 	}

@@ -1,0 +1,94 @@
+package agent
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/sensors"
+)
+
+// sensorOutput publishes the readings of every sampler: one telemetry
+// document per read of a sensor (QoS 1, kept in the offline queue across
+// outages, oldest dropped first when it is full) and, when configured, the
+// Home Assistant discovery of each new series.
+type sensorOutput struct {
+	a *Agent
+
+	mu        sync.Mutex
+	announced map[string]mqttlink.Message // discovery message by topic
+}
+
+func (a *Agent) newSensorOutput() *sensorOutput {
+	return &sensorOutput{a: a, announced: map[string]mqttlink.Message{}}
+}
+
+// deliver is the samplers' DeliverFunc; it never blocks.
+func (o *sensorOutput) deliver(batch []status.Reading) {
+	a := o.a
+	payload, err := json.Marshal(telemetryOf(batch))
+	if err != nil {
+		a.log.Error("encode telemetry", "err", err)
+		return
+	}
+	_ = a.link.Publish(mqttlink.Message{Topic: a.topics.Telemetry(a.cfg.ID), Payload: payload, QoS: 1,
+		Class: mqttlink.ClassTelemetry}) // a drop is counted and logged by the link
+	if a.cfg.HomeAssistant.Discovery {
+		for _, m := range o.discover(batch) {
+			_ = a.link.Publish(m)
+		}
+	}
+}
+
+// telemetryOf is the telemetry document of one read: its time and readings.
+func telemetryOf(batch []status.Reading) fleet.Telemetry {
+	t := fleet.Telemetry{Readings: make([]fleet.TelemetryReading, len(batch))}
+	for i, r := range batch {
+		t.Readings[i] = fleet.TelemetryReading{Sensor: r.Sensor, Metric: r.Metric, Value: r.Value, Unit: r.Unit, Labels: r.Labels}
+		if r.Time.After(t.TS) {
+			t.TS = r.Time
+		}
+	}
+	t.TS = t.TS.UTC()
+	return t
+}
+
+// discover returns the discovery messages of the series of batch not
+// announced yet, and remembers them for the next connection's birth.
+func (o *sensorOutput) discover(batch []status.Reading) []mqttlink.Message {
+	a := o.a
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []mqttlink.Message
+	for _, r := range batch {
+		topic, payload := sensors.HADiscoveryFor(a.cfg.HomeAssistant.Prefix, a.cfg.ID, r, a.topics.Telemetry(a.cfg.ID))
+		if _, done := o.announced[topic]; done {
+			continue
+		}
+		m := mqttlink.Message{Topic: topic, Payload: payload, QoS: 1, Retained: true, Class: mqttlink.ClassLatest}
+		o.announced[topic] = m
+		out = append(out, m)
+	}
+	return out
+}
+
+// births are the birth document and, with Home Assistant discovery on,
+// every discovery message announced so far: published again on each
+// connection, so a broker that lost its retained messages gets them back.
+func (a *Agent) births() []mqttlink.Message {
+	msgs := a.birth()
+	if a.sensors == nil {
+		return msgs
+	}
+	o := a.sensors.out
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, topic := range slices.Sorted(maps.Keys(o.announced)) {
+		msgs = append(msgs, o.announced[topic])
+	}
+	return msgs
+}
