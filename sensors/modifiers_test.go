@@ -142,3 +142,42 @@ func TestReadNowDuringShutdown(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNowWaitsForRunningRead: sensors.read arriving during a scheduled
+// read waits for it and then reads, instead of failing with ErrBusy.
+func TestReadNowWaitsForRunningRead(t *testing.T) {
+	h := startSampler(t, nil, SamplerOptions{})
+	_ = h.stop()
+	entered, release := make(chan struct{}), make(chan struct{})
+	var calls int
+	var mu sync.Mutex
+	s := &funcSensor{name: "a", read: func(context.Context) ([]Reading, error) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 1 {
+			close(entered)
+			<-release
+		}
+		return []Reading{NewReading("a", "n", float64(n), "", time.Time{})}, nil
+	}}
+	h = startSampler(t, []Scheduled{item(s, time.Hour)}, SamplerOptions{})
+	<-entered // the scheduled first read is running
+	got := make(chan []Reading, 1)
+	go func() {
+		b, err := h.sampler.ReadNow(context.Background(), "a")
+		if err != nil {
+			t.Error(err)
+		}
+		got <- b
+	}()
+	h.idle(2) // the running read's timeout timer and ReadNow's: ReadNow waits
+	close(release)
+	if b := <-got; len(b) != 1 || b[0].Value != 2 {
+		t.Fatalf("ReadNow gave %+v, want the second read", b)
+	}
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+}

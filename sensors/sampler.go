@@ -186,7 +186,7 @@ func (s *Sampler) backoff(n int) time.Duration {
 // sample takes one read of sl, records it and delivers the readings.
 func (s *Sampler) sample(ctx context.Context, sl *slot) {
 	start := s.opts.Clock.Now()
-	batch, err := s.read(ctx, sl)
+	batch, err := s.read(ctx, sl, false)
 	sl.record(batch, err, start, s.opts.Clock.Since(start))
 	if len(batch) > 0 && s.deliver != nil {
 		s.deliver(batch)
@@ -199,17 +199,16 @@ func (s *Sampler) sample(ctx context.Context, sl *slot) {
 
 // read runs one Read in its own goroutine, bounded by the sensor's timeout.
 // A read that overruns is abandoned: its result is discarded and the next
-// read of that sensor fails with ErrBusy until it returns.
-func (s *Sampler) read(ctx context.Context, sl *slot) ([]Reading, error) {
-	select {
-	case sl.busy <- struct{}{}:
-	default:
-		return nil, ErrBusy
-	}
+// read of that sensor fails with ErrBusy until it returns. With wait, a
+// read finding another one running waits for it, within the timeout.
+func (s *Sampler) read(ctx context.Context, sl *slot, wait bool) ([]Reading, error) {
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timer := s.opts.Clock.AfterFunc(sl.item.Timeout, func() { cancel(ErrReadTimeout) })
 	defer timer.Stop()
+	if err := acquire(rctx, sl.busy, wait); err != nil {
+		return nil, err
+	}
 	type result struct {
 		batch []Reading
 		err   error
@@ -227,6 +226,24 @@ func (s *Sampler) read(ctx context.Context, sl *slot) ([]Reading, error) {
 		return r.batch, r.err
 	case <-rctx.Done():
 		return nil, fmt.Errorf("sensor %s: %w", sl.status.Name, context.Cause(rctx))
+	}
+}
+
+// acquire takes the busy token of a sensor; with wait, until ctx ends.
+func acquire(ctx context.Context, busy chan struct{}, wait bool) error {
+	select {
+	case busy <- struct{}{}:
+		return nil
+	default:
+	}
+	if !wait {
+		return ErrBusy
+	}
+	select {
+	case busy <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ErrBusy, context.Cause(ctx))
 	}
 }
 

@@ -115,15 +115,16 @@ func (s *Sampler) Latest() []Reading {
 }
 
 // ReadNow reads the named sensor at once, outside its schedule (the
-// sensors.read command), bounded by its timeout. The result is recorded in
-// its status but not delivered.
+// sensors.read command), bounded by its timeout; if a read of that sensor
+// is running, it waits for it to end first, within the same bound. The
+// result is recorded in its status but not delivered.
 func (s *Sampler) ReadNow(ctx context.Context, name string) ([]Reading, error) {
 	sl, ok := s.byName[name]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, name)
 	}
 	start := s.opts.Clock.Now()
-	batch, err := s.read(ctx, sl)
+	batch, err := s.read(ctx, sl, true)
 	sl.record(batch, err, start, s.opts.Clock.Since(start))
 	return batch, err
 }
