@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/drover-iot/drover/fleet"
+)
+
+const sensorDev = "e2e-sens"
+
+// sensorAgentConfig is an agent config for device id on broker with the
+// given sensors: section, metrics on metrics.
+func sensorAgentConfig(t *testing.T, id, broker, metrics, sensors string) string {
+	t.Helper()
+	return writeFile(t, "agent.yaml", fmt.Sprintf("id: %s\ndata_dir: %s\nbroker: {url: %q}\nmetrics: {listen: %q}\n%s",
+		id, t.TempDir(), broker, metrics, sensors))
+}
+
+// TestSensorsEndToEnd: a simulated sensor's readings appear on the
+// telemetry topic, in `fleetctl sensors` and in Prometheus; a failing
+// command sensor does not disturb it and its errors are counted.
+func TestSensorsEndToEnd(t *testing.T) {
+	m := startMosquitto(t)
+	tel := "drover/" + sensorDev + "/telemetry"
+	w := watch(t, m.url(), tel)
+	target := metricsAddr(t)
+	startAgentConfig(t, "agent-"+sensorDev, sensorAgentConfig(t, sensorDev, m.url(), target, `sensors:
+  - {name: sim, driver: simulated, schedule: every 200ms, waveform: sawtooth, metric: temperature, unit: celsius}
+  - {name: broken, driver: command, schedule: every 200ms, command: ["false"]}
+`))
+	w.expect(tel, `"sensor":"sim","metric":"temperature"`)
+
+	eventually(t, waitFor, "fleetctl sensors shows sim", func() (bool, string) {
+		var res fleet.SensorsResult
+		fleetctlJSON(t, m.url(), &res, "sensors", sensorDev)
+		for _, r := range res.Readings {
+			if r.Sensor == "broken" {
+				t.Fatalf("a failing sensor has readings: %s", dump(res))
+			}
+		}
+		return strings.Contains(dump(res), `"sensor": "sim"`), dump(res)
+	})
+	if out := fleetctlOK(t, m.url(), "sensors", sensorDev, "--sensor", "sim"); !strings.Contains(out, "temperature") {
+		t.Errorf("fleetctl sensors --sensor sim:\n%s", out)
+	}
+
+	web := startPrometheus(t, target)
+	promEventually(t, web, `drover_sensor_temperature_celsius{sensor="sim"}`, func(v float64) bool { return true })
+	promEventually(t, web, `drover_sensor_read_errors_total{sensor="broken"}`, func(v float64) bool { return v > 0 })
+	promEventually(t, web, `drover_sensor_read_errors_total{sensor="sim"}`, func(v float64) bool { return v == 0 })
+}
+
+// TestZeroConfigSystemSensors: an agent without a config reports the
+// machine's system sensors.
+func TestZeroConfigSystemSensors(t *testing.T) {
+	const id = "e2e-zero"
+	m := startMosquitto(t)
+	w := watch(t, m.url(), "drover/"+id+"/state")
+	startAgent(t, m.url(), id, t.TempDir(), metricsAddr(t))
+	w.expect("drover/"+id+"/state", "online")
+	out := fleetctlOK(t, m.url(), "sensors", id)
+	for _, want := range []string{"system", "load1", "memory_available", "uptime"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fleetctl sensors lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// startPrometheus runs Prometheus scraping target every second and
+// returns its web address.
+func startPrometheus(t *testing.T, target string) string {
+	t.Helper()
+	prom := need(t, "prometheus")
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "prometheus.yml")
+	yml := fmt.Sprintf("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: drover\n    static_configs:\n      - targets: ['%s']\n", target)
+	if err := os.WriteFile(conf, []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	start(t, "prometheus", prom, "--config.file", conf, "--web.listen-address", web,
+		"--storage.tsdb.path", filepath.Join(dir, "data"))
+	waitDial(t, web)
+	return web
+}
+
+// promEventually waits until the PromQL query returns a sample for which ok holds.
+func promEventually(t *testing.T, web, query string, ok func(float64) bool) {
+	t.Helper()
+	u := "http://" + web + "/api/v1/query?query=" + url.QueryEscape(query)
+	eventually(t, waitFor, "Prometheus: "+query, func() (bool, string) {
+		s, found := promValue(t, u)
+		if !found {
+			return false, "no sample"
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		return err == nil && ok(v), s
+	})
+}
+
+// telemetryDoc decodes a telemetry payload.
+func telemetryDoc(t *testing.T, payload string) fleet.Telemetry {
+	t.Helper()
+	var doc fleet.Telemetry
+	if err := json.Unmarshal([]byte(payload), &doc); err != nil {
+		t.Fatalf("telemetry %q: %v", payload, err)
+	}
+	return doc
+}
