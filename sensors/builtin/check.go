@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"gopkg.in/yaml.v3"
 	"periph.io/x/conn/v3/gpio"
@@ -29,10 +31,36 @@ var errNoHardware = errors.New("builtin: no hardware during a config check")
 func dryEnv() sensors.Env {
 	return sensors.Env{
 		OpenPin: func(name string) (gpio.PinIO, error) {
-			return &gpiotest.Pin{N: name, EdgesChan: make(chan gpio.Level)}, nil
+			return &dryPin{Pin: &gpiotest.Pin{N: name}, halted: make(chan struct{})}, nil
 		},
 		OpenI2C: func(string) (i2c.BusCloser, error) { return nil, errNoHardware },
 	}
+}
+
+// dryPin is a test pin whose edge wait ends at once when halted, so that
+// closing a checked edge-counting sensor does not wait for a poll interval.
+type dryPin struct {
+	*gpiotest.Pin
+	once   sync.Once
+	halted chan struct{}
+}
+
+// In implements gpio.PinIn and accepts any setting.
+func (p *dryPin) In(gpio.Pull, gpio.Edge) error { return nil }
+
+// WaitForEdge implements gpio.PinIn: no edge ever comes.
+func (p *dryPin) WaitForEdge(timeout time.Duration) bool {
+	select {
+	case <-p.halted:
+	case <-time.After(timeout):
+	}
+	return false
+}
+
+// Halt implements conn.Resource: it ends the edge waits.
+func (p *dryPin) Halt() error {
+	p.once.Do(func() { close(p.halted) })
+	return nil
 }
 
 // Check validates items as Build would (keys, values, schedules, names)
