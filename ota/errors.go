@@ -26,12 +26,14 @@ func Reason(err error) string {
 	if r := manifest.Reason(err); r != "" {
 		return r
 	}
+	if r := apply.Reason(err); r != "" {
+		return r
+	}
 	for _, r := range []struct {
 		err    error
 		reason string
 	}{
 		{transfer.ErrChunkHash, "chunk_hash"}, {transfer.ErrBlobHash, "chunk_hash"},
-		{apply.ErrVerify, "verify"}, {apply.ErrSelftest, "selftest"}, {apply.ErrSwap, "swap"},
 		{ErrBusy, "busy"}, {ErrNoManifest, "no_manifest"},
 	} {
 		if errors.Is(err, r.err) {

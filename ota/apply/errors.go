@@ -17,3 +17,18 @@ var (
 	// binary (when the injected Exec returns instead of replacing the process).
 	ErrRolledBack = errors.New("apply: rolled back")
 )
+
+// Reason returns the stable reason of an install error: "verify",
+// "selftest" or "swap"; "" for others. The failed record's reason starts
+// with it ("selftest: ...").
+func Reason(err error) string {
+	switch {
+	case errors.Is(err, ErrVerify):
+		return "verify"
+	case errors.Is(err, ErrSelftest):
+		return "selftest"
+	case errors.Is(err, ErrSwap):
+		return "swap"
+	}
+	return ""
+}

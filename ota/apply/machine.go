@@ -149,7 +149,11 @@ func (m *Machine) Transition(s state.State, reason string, edit func(*state.Reco
 
 // fail records the failed state with err as the reason and returns err.
 func (m *Machine) fail(err error) error {
-	if serr := m.Transition(state.Failed, err.Error(), nil); serr != nil {
+	reason := err.Error()
+	if code := Reason(err); code != "" {
+		reason = code + ": " + reason
+	}
+	if serr := m.Transition(state.Failed, reason, nil); serr != nil {
 		return fmt.Errorf("%w (and saving the failed state: %w)", err, serr)
 	}
 	return err
