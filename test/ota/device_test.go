@@ -40,6 +40,7 @@ type device struct {
 	starts int
 	quit   chan struct{}
 	done   chan struct{}
+	once   sync.Once
 }
 
 // deviceConfig is the agent's YAML for a device trusting pubKey.
@@ -120,15 +121,18 @@ func (d *device) kill() {
 	}
 }
 
+// stop ends the supervisor and the agent (once; also at cleanup).
 func (d *device) stop() {
-	close(d.quit)
-	d.kill()
-	<-d.done
-	if d.t.Failed() {
-		b, _ := os.ReadFile(d.log.Name())
-		d.t.Logf("--- last output of agent %s:\n%s", d.id, b[max(0, len(b)-8<<10):])
-	}
-	d.log.Close()
+	d.once.Do(func() {
+		close(d.quit)
+		d.kill()
+		<-d.done
+		if d.t.Failed() {
+			b, _ := os.ReadFile(d.log.Name())
+			d.t.Logf("--- last output of agent %s:\n%s", d.id, b[max(0, len(b)-8<<10):])
+		}
+		d.log.Close()
+	})
 }
 
 // binarySHA is the sha256 of the binary at the device's path.
