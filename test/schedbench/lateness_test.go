@@ -53,7 +53,9 @@ func droverRecorder(rec *recorder) func(int, scheduler.Run) {
 }
 
 // BenchmarkLateness reports lateness p50/p99/max and the process CPU time
-// used during the sampled window (cpu-% of one core) at 1000 firings/s.
+// used during the sampled window (cpu-% of one core) at 1000 firings/s,
+// and the machine's CPU pressure over the window (psi-%), which tells a
+// run disturbed by other load.
 func BenchmarkLateness(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		for _, s := range latenessScheds {
@@ -63,9 +65,10 @@ func BenchmarkLateness(b *testing.B) {
 					rec := newRecorder(w.start.Add(500*time.Millisecond), *latenessWindow, firingRate*int(*latenessWindow/time.Second)*2+1000)
 					stop := s.start(b, w, rec)
 					waitUntil(rec.from)
-					before := cpuTime(b)
+					before, psi := cpuTime(b), startPressure()
 					waitUntil(rec.to)
 					used := cpuTime(b) - before
+					psi.report(b, *latenessWindow)
 					stop()
 					rec.report(b)
 					b.ReportMetric(100*float64(used)/float64(*latenessWindow), "cpu-%")
