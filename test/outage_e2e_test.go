@@ -58,7 +58,10 @@ func TestReplyQueuedAcrossBrokerRestart(t *testing.T) {
 	replies := "drover/" + outageDev + "/reply/e2e-q"
 	w := watchWith(t, m.url(), func(o *paho.ClientOptions) { o.SetClientID("e2e-q").SetCleanSession(false) },
 		"drover/"+outageDev+"/#")
-	startAgent(t, p.url(), outageDev, t.TempDir(), metricsAddr(t))
+	// No sensors: no telemetry may queue ahead of the reply under test.
+	quiet := writeFile(t, "agent.yaml", "sensors: []\n")
+	startAgentConfig(t, "agent-"+outageDev, quiet, "--broker", p.url(), "--id", outageDev,
+		"--data-dir", t.TempDir(), "--metrics-listen", metricsAddr(t))
 	// Online, birth and first status sent: nothing else waits in the queue.
 	w.expect("drover/"+outageDev+"/state", "online")
 	w.expect("drover/"+outageDev+"/info", `"id":"`+outageDev+`"`)
