@@ -49,6 +49,10 @@ func deviceHandlers() map[string]fleettest.Handler {
 		fleet.CmdAgentRestart: func(fleet.Request, func(any)) (any, error) {
 			return fleet.AckResult{Message: "restarting"}, nil
 		},
+		fleet.CmdSensorsRead: func(fleet.Request, func(any)) (any, error) {
+			return fleet.SensorsResult{Readings: []status.Reading{{Sensor: "system", Metric: "network_receive_bytes",
+				Value: 1024, Unit: "bytes", Time: now, Labels: map[string]string{"interface": "eth0", "b": "2"}}}}, nil
+		},
 		fleet.CmdTaskStop: func(fleet.Request, func(any)) (any, error) {
 			return nil, fleet.Errorf(fleet.CodeNotFound, "no task named ghost")
 		},
@@ -85,10 +89,11 @@ func TestCommands(t *testing.T) {
 		{"status", []string{"status", "pi"}, 0, []string{"● blink: status: running since", "1 min ago"}, ""},
 		{"status json", []string{"status", "pi", "-o", "json"}, 0, []string{`"device": "pi"`, `"name": "blink"`}, ""},
 		{"agent restart", []string{"agent", "restart", "pi"}, 0, []string{"DEVICE", "pi", "restarting"}, ""},
+		{"sensors", []string{"sensors", "pi"}, 0, []string{"LABELS", "network_receive_bytes", "b=2,interface=eth0", "1024"}, ""},
 		{"task ls", []string{"task", "ls", "pi"}, 0, []string{"blink", "running", "1m ago"}, ""},
 		{"task ls yaml", []string{"task", "ls", "pi", "-o", "yaml"}, 0, []string{"units:", "name: blink"}, ""},
 		{"device error exits 1", []string{"task", "stop", "pi", "ghost"}, 1, nil, "not_found: no task named ghost"},
-		{"unknown command on device", []string{"sensors", "pi"}, 1, nil, "unknown_command"},
+		{"unknown command on device", []string{"config", "pi"}, 1, nil, "unknown_command"},
 		{"schedule add", []string{"schedule", "add", "pi", "beat", "--spec", "every 10s", "--job", "heartbeat", "--arg", "x=1"}, 0,
 			[]string{"beat", "every 10s", "heartbeat"}, ""},
 		{"schedule add bad spec", []string{"schedule", "add", "pi", "beat", "--spec", "every banana", "--job", "h"}, 2, nil, "--spec"},
