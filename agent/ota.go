@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 
 	"github.com/drover-iot/drover/agent/control"
@@ -21,6 +22,9 @@ import (
 
 // otaDir is the OTA state directory under the data dir.
 const otaDir = "ota"
+
+// updateGCPercent is the GOGC in force while an update runs.
+const updateGCPercent = 10
 
 // otaPart is the agent's OTA component: the Updater, its download
 // connection, the trial of a new version, and the reporting of each record
@@ -118,7 +122,9 @@ func (o *otaPart) run(ctx context.Context) error {
 	}
 	if o.u.Status().State == state.Downloading {
 		o.log.Info("ota: resuming the interrupted download")
+		gc := debug.SetGCPercent(updateGCPercent)
 		err := o.u.Resume(ctx)
+		debug.SetGCPercent(gc)
 		o.conn.Close()
 		if err != nil && !errors.Is(err, context.Canceled) {
 			o.log.Warn("ota: resume", "err", err)
@@ -153,7 +159,11 @@ func (o *otaPart) Apply(ctx context.Context, artifact string, progress func(stat
 	o.mu.Lock()
 	o.progress = progress
 	o.mu.Unlock()
+	// Chunks are garbage as soon as they are written: a tighter GC target
+	// while downloading keeps the peak RSS near the chunk window.
+	gc := debug.SetGCPercent(updateGCPercent)
 	defer func() {
+		debug.SetGCPercent(gc)
 		o.mu.Lock()
 		o.progress = nil
 		o.mu.Unlock()

@@ -35,14 +35,14 @@ func TestCrashAfterStartRollsBack(t *testing.T) {
 // update under way, and its binary is one of the two.
 func TestKillDuringUpdate(t *testing.T) {
 	e := newEnv(t)
-	e.publish("v2", "v2", "2")
+	e.publish("v2", "v2", "2", "--chunk-size", "8192") // ~2,100 chunks: a download long enough to be hit
 	v1, v2 := fileSHA(t, bins["v1"]), fileSHA(t, bins["v2"])
 	seen := map[string]int{}
 	for i := range 20 {
 		id := "kill" + string(rune('a'+i))
 		d := e.device(id)
 		pushed := push(e.client, id)
-		delay := time.Duration(rand.IntN(2500)) * time.Millisecond
+		delay := time.Duration(rand.IntN(1500)) * time.Millisecond
 		time.Sleep(delay) // the random moment of the kill, not a synchronisation
 		var rec state.Record
 		_ = query(e.client, id, fleet.CmdOTAStatus, &rec)

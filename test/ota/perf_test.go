@@ -1,0 +1,147 @@
+package otae2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/ota/manifest"
+	"github.com/drover-iot/drover/ota/otatest"
+	"github.com/drover-iot/drover/ota/transfer"
+)
+
+// fanoutAgents is how many receivers the fan-out benchmark runs.
+const fanoutAgents = 50
+
+// BenchmarkFanout20MB publishes a 20 MB artifact once, then measures in the
+// same run (a) 50 Fetchers, each on its own paho connection, downloading it
+// to disk with verification and progress files, and (b) 50 mosquitto_sub
+// processes receiving the same retained chunks: the transport's limit.
+func BenchmarkFanout20MB(b *testing.B) {
+	mq := startMosquitto(b)
+	dir := b.TempDir()
+	_, key := otatest.Key(b)
+	bin := otatest.WriteFile(b, dir, "artifact", otatest.RandomBytes(20_000_000, 7))
+	topics := transfer.Topics{Artifact: "perf"}
+	pub := mqttClient(b, mq.url())
+	m, err := transfer.Publish(context.Background(), transfer.Paho{Client: pub}, transfer.PublishOptions{
+		Topics: topics, BinaryPath: bin, Version: "p", Build: 9, Key: &key})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fetchers", func(b *testing.B) {
+		for b.Loop() {
+			fetchAll(b, mq.url(), topics, m.Blob)
+		}
+		b.ReportMetric(float64(fanoutAgents*m.Size)/b.Elapsed().Seconds()*float64(b.N)/1e6, "MB/s")
+	})
+	b.Run("mosquitto_sub", func(b *testing.B) {
+		for b.Loop() {
+			subAll(b, mq.url(), topics, len(m.Chunks))
+		}
+		b.ReportMetric(float64(fanoutAgents*m.Size)/b.Elapsed().Seconds()*float64(b.N)/1e6, "MB/s")
+	})
+}
+
+func fetchAll(b *testing.B, broker string, topics transfer.Topics, blob manifest.Blob) {
+	var wg sync.WaitGroup
+	dir := b.TempDir()
+	for i := range fanoutAgents {
+		c := paho.NewClient(paho.NewClientOptions().AddBroker(broker).SetClientID(fmt.Sprintf("perf-%d-%d", i, time.Now().UnixNano())))
+		if tok := c.Connect(); !tok.WaitTimeout(waitFor) || tok.Error() != nil {
+			b.Fatal(tok.Error())
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.Disconnect(100)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			if err := transfer.NewFetcher(transfer.Paho{Client: c}, transfer.FetchOptions{}).
+				Fetch(ctx, topics, transfer.KindFull, blob, filepath.Join(dir, strconv.Itoa(i))); err != nil {
+				b.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func subAll(b *testing.B, broker string, topics transfer.Topics, chunks int) {
+	host, port, _ := strings.Cut(strings.TrimPrefix(broker, "tcp://"), ":")
+	cmds := make([]*exec.Cmd, fanoutAgents)
+	for i := range cmds {
+		cmds[i] = exec.Command(need(b, "mosquitto_sub"), "-h", host, "-p", port, "-q", "1", "-C", strconv.Itoa(chunks),
+			"-t", topics.Manifest()[:len(topics.Manifest())-len("manifest")]+"+", "-N")
+		cmds[i].Stdout = devNull(b)
+		if err := cmds[i].Start(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func devNull(b *testing.B) *os.File {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	return f
+}
+
+// BenchmarkAgentRSS runs a real agent, reads its VmHWM, has it download,
+// verify and selftest a 20 MB artifact (whose selftest fails, so the same
+// process lives on), and reports the growth of VmHWM.
+func BenchmarkAgentRSS(b *testing.B) {
+	for b.Loop() {
+		mq := startMosquitto(b)
+		key, pub := keys(b, mq.url())
+		big := otatest.WriteFile(b, b.TempDir(), "big", otatest.RandomBytes(20_000_000, 3))
+		fleetctlOK(b, mq.url(), "ota", "publish", big, "--version", "big", "--build", "5", "--key", key)
+		d := startDevice(b, "rss", mq.url(), "v1", pub)
+		c := client(b, mq.url())
+		settled(b, c, "rss", "v1")
+		before := vmHWM(b, d)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		_, _ = c.Request(ctx, "rss", fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: "agent"})
+		cancel()
+		after := vmHWM(b, d)
+		b.ReportMetric(float64(before)/1024, "hwm-before-MiB")
+		b.ReportMetric(float64(after)/1024, "hwm-after-MiB")
+		b.ReportMetric(float64(after-before)/1024, "growth-MiB")
+		d.stop()
+	}
+}
+
+// vmHWM reads the agent's peak resident set in KiB.
+func vmHWM(b *testing.B, d *device) int {
+	d.mu.Lock()
+	pid := d.cmd.Process.Pid
+	d.mu.Unlock()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return n
+		}
+	}
+	b.Fatal("no VmHWM")
+	return 0
+}
