@@ -7,20 +7,28 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
-	"time"
 )
 
 // TestPrometheusScrapesAgent runs a real Prometheus scraping the agent and
 // queries an agent metric over its HTTP API.
 func TestPrometheusScrapesAgent(t *testing.T) {
-	prom := need(t, "prometheus")
 	m := startMosquitto(t)
 	w := watch(t, m.url(), "drover/"+dev+"/state")
 	target := metricsAddr(t)
 	startAgent(t, m.url(), dev, t.TempDir(), target)
 	w.expect("drover/"+dev+"/state", "online")
 
+	web := startPrometheus(t, target)
+	promEventually(t, web, `drover_mqtt_connected{job="drover"}`, func(v float64) bool { return v == 1 })
+}
+
+// startPrometheus runs Prometheus scraping target every second and
+// returns its web address.
+func startPrometheus(t *testing.T, target string) string {
+	t.Helper()
+	prom := need(t, "prometheus")
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "prometheus.yml")
 	yml := fmt.Sprintf("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: drover\n    static_configs:\n      - targets: ['%s']\n", target)
@@ -31,21 +39,21 @@ func TestPrometheusScrapesAgent(t *testing.T) {
 	start(t, "prometheus", prom, "--config.file", conf, "--web.listen-address", web,
 		"--storage.tsdb.path", filepath.Join(dir, "data"))
 	waitDial(t, web)
+	return web
+}
 
-	query := "http://" + web + "/api/v1/query?query=" + url.QueryEscape(`drover_mqtt_connected{job="drover"}`)
-	deadline := time.Now().Add(waitFor)
-	for {
-		if v, ok := promValue(t, query); ok {
-			if v != "1" {
-				t.Fatalf("drover_mqtt_connected = %s, want 1", v)
-			}
-			return
+// promEventually waits until the PromQL query returns a sample for which ok holds.
+func promEventually(t *testing.T, web, query string, ok func(float64) bool) {
+	t.Helper()
+	u := "http://" + web + "/api/v1/query?query=" + url.QueryEscape(query)
+	eventually(t, waitFor, "Prometheus: "+query, func() (bool, string) {
+		s, found := promValue(t, u)
+		if !found {
+			return false, "no sample"
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("Prometheus has no drover_mqtt_connected sample")
-		}
-		time.Sleep(200 * time.Millisecond) // polling Prometheus until it has scraped
-	}
+		v, err := strconv.ParseFloat(s, 64)
+		return err == nil && ok(v), s
+	})
 }
 
 // promValue runs an instant query and returns the first sample's value.

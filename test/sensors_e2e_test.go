@@ -3,10 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -71,38 +67,6 @@ func TestZeroConfigSystemSensors(t *testing.T) {
 			t.Errorf("fleetctl sensors lacks %s:\n%s", want, out)
 		}
 	}
-}
-
-// startPrometheus runs Prometheus scraping target every second and
-// returns its web address.
-func startPrometheus(t *testing.T, target string) string {
-	t.Helper()
-	prom := need(t, "prometheus")
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "prometheus.yml")
-	yml := fmt.Sprintf("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: drover\n    static_configs:\n      - targets: ['%s']\n", target)
-	if err := os.WriteFile(conf, []byte(yml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	web := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	start(t, "prometheus", prom, "--config.file", conf, "--web.listen-address", web,
-		"--storage.tsdb.path", filepath.Join(dir, "data"))
-	waitDial(t, web)
-	return web
-}
-
-// promEventually waits until the PromQL query returns a sample for which ok holds.
-func promEventually(t *testing.T, web, query string, ok func(float64) bool) {
-	t.Helper()
-	u := "http://" + web + "/api/v1/query?query=" + url.QueryEscape(query)
-	eventually(t, waitFor, "Prometheus: "+query, func() (bool, string) {
-		s, found := promValue(t, u)
-		if !found {
-			return false, "no sample"
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		return err == nil && ok(v), s
-	})
 }
 
 // telemetryDoc decodes a telemetry payload.
