@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/drover-iot/drover/agent/control"
 	"github.com/drover-iot/drover/agent/mqttlink"
@@ -25,6 +26,10 @@ const otaDir = "ota"
 
 // updateGCPercent is the GOGC in force while an update runs.
 const updateGCPercent = 10
+
+// otaStall is how long a download waits for a chunk before subscribing
+// again: a lost or dropped chunk costs this much.
+const otaStall = 5 * time.Second
 
 // otaPart is the agent's OTA component: the Updater, its download
 // connection, the trial of a new version, and the reporting of each record
@@ -57,6 +62,7 @@ func (a *Agent) buildOTA() error {
 		StateDir: filepath.Join(a.cfg.DataDir, otaDir), Prefix: a.cfg.Prefix,
 		Version: version.Version, Build: version.BuildNumber(),
 		TrustedKeys: a.cfg.OTA.TrustedKeys, AllowDowngrade: a.cfg.OTA.AllowDowngrade, Trial: a.cfg.OTA.Trial.D(),
+		Stall:    otaStall,
 		OnStatus: o.onStatus, Exec: o.exec, Clock: a.clock, Logger: o.log,
 	}, o.conn)
 	if err != nil {

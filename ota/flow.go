@@ -90,7 +90,7 @@ func (u *Updater) download(ctx context.Context, m manifest.Manifest) (apply.Cand
 	if m.Delta != nil && u.runningSHA() == m.Delta.BaseSHA256 {
 		kind, blob = transfer.KindDelta, m.Delta.Blob
 	}
-	f := transfer.NewFetcher(u.sub, transfer.FetchOptions{Window: u.cfg.Window, Clock: u.cfg.Clock,
+	f := transfer.NewFetcher(u.sub, transfer.FetchOptions{Window: u.cfg.Window, Stall: u.cfg.Stall, Clock: u.cfg.Clock,
 		Logger: u.cfg.Logger, OnProgress: u.progress})
 	path := u.stagedPath(kind)
 	if err := f.Fetch(ctx, u.topics(m.Artifact), kind, blob, path); err != nil {

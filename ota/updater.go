@@ -48,6 +48,9 @@ type Config struct {
 	SelftestArgs []string
 	// Window is the number of chunks fetched at once. Default: 8.
 	Window int
+	// Stall is how long the download waits for a chunk before subscribing
+	// the window again. Default: transfer's (20s).
+	Stall time.Duration
 	// ManifestTimeout bounds the wait for the retained manifest. Default: 30s.
 	ManifestTimeout time.Duration
 	// OnStatus is called with each new record (transitions and progress).
