@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -60,6 +61,9 @@ type Agent struct {
 	sensors  *sensorPart
 	statusCh chan struct{}
 	restart  chan struct{}
+	// brokerClosing silences the embedded broker's closed-connection
+	// errors once the agent closes it.
+	brokerClosing atomic.Bool
 
 	mu    sync.Mutex
 	tasks []supervise.TaskSpec // added when Run starts
@@ -91,7 +95,7 @@ func New(cfg *config.Config, opts ...Option) (*Agent, error) {
 	}
 	a.started = a.clock.Now()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("agent: data dir: %w", err)
+		return nil, fmt.Errorf("%w: data dir: %w (choose another directory with --data-dir)", ErrConfig, err)
 	}
 	if err := a.buildJournal(); err != nil {
 		return nil, err
@@ -116,7 +120,7 @@ func (a *Agent) buildJournal() error {
 	}
 	j, err := journal.New(opts)
 	if err != nil {
-		return fmt.Errorf("agent: journal: %w", err)
+		return fmt.Errorf("agent: %w", err)
 	}
 	a.journal = j
 	var h slog.Handler = j.Handler(nil)

@@ -11,6 +11,9 @@ var (
 	ErrRegister = errors.New("agent: register")
 	// ErrStopTimeout is returned when a part did not stop within its bound.
 	ErrStopTimeout = errors.New("agent: stop timed out")
+	// ErrDataDirLocked is returned by Run when another agent holds the
+	// data dir's lock (<data_dir>/agent.lock). cmd/agent exits 2 on it.
+	ErrDataDirLocked = errors.New("agent: data dir in use by another agent")
 	// ErrRestart is returned by Run after agent.restart: the caller
 	// re-executes the binary (see Reexec).
 	ErrRestart = errors.New("agent: restart requested")

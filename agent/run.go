@@ -14,6 +14,7 @@ import (
 
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/fleet/broker"
+	"github.com/drover-iot/drover/internal/version"
 )
 
 // part is one long-running piece started by Run.
@@ -26,8 +27,19 @@ type part struct {
 // agent.restart is received; then it stops the parts in order, each within
 // the stop timeout: commands, supervised units, scheduler (which saves the
 // schedules), MQTT (retained offline), metrics, embedded broker. It
-// returns ErrRestart after agent.restart, or the stop errors joined.
-func (a *Agent) Run(ctx context.Context) error {
+// returns ErrRestart after agent.restart, or the stop errors joined. The
+// data dir is locked while it runs: a second agent on the same dir gets
+// ErrDataDirLocked.
+func (a *Agent) Run(ctx context.Context) (err error) {
+	lock, err := lockDataDir(a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, lock.unlock()) }()
+	return a.run(ctx)
+}
+
+func (a *Agent) run(ctx context.Context) error {
 	if err := a.bootOTA(); err != nil {
 		return err
 	}
@@ -37,10 +49,11 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	ln, err := a.listenMetrics()
 	if err != nil {
-		return errors.Join(err, closeBroker(emb))
+		return errors.Join(err, a.closeBroker(emb))
 	}
+	a.logStart(ln)
 	if err := errors.Join(a.addJobs(), a.addServices()); err != nil {
-		return errors.Join(err, closeBroker(emb))
+		return errors.Join(err, a.closeBroker(emb))
 	}
 	// The parts get their own contexts so that they stop in order.
 	core := a.startParts(context.WithoutCancel(ctx), a.coreParts())
@@ -52,7 +65,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	<-booted
 	err = errors.Join(edge.wait(), a.shutdownUnits(), a.sensors.close())
 	a.publishStatus() // the last status, flushed by the link's stop
-	err = errors.Join(err, core.wait(), closeBroker(emb), a.journal.Close())
+	err = errors.Join(err, core.wait(), a.closeBroker(emb), a.journal.Close())
 	if restarted {
 		return errors.Join(ErrRestart, err)
 	}
@@ -182,19 +195,38 @@ func (a *Agent) startBroker() (*broker.Broker, error) {
 	if a.cfg.Broker.URL != "" {
 		return nil, nil
 	}
-	b := broker.New(broker.Options{Listen: EmbeddedBrokerListen, Logger: a.log})
+	logger := slog.New(brokerLogFilter{next: a.log.Handler(), closing: &a.brokerClosing})
+	b := broker.New(broker.Options{Listen: EmbeddedBrokerListen, Logger: logger})
 	if err := b.Start(); err != nil {
-		return nil, fmt.Errorf("agent: embedded broker: %w", err)
+		hint := ""
+		if errors.Is(err, syscall.EADDRINUSE) {
+			hint = " (is another broker running there? use it with --broker tcp://" + EmbeddedBrokerListen + ")"
+		}
+		return nil, fmt.Errorf("agent: embedded broker on %s: %w%s", EmbeddedBrokerListen, err, hint)
 	}
-	a.log.Info("embedded broker started", "url", b.URL())
 	return b, nil
 }
 
-func closeBroker(b *broker.Broker) error {
+func (a *Agent) closeBroker(b *broker.Broker) error {
 	if b == nil {
 		return nil
 	}
+	a.brokerClosing.Store(true)
 	return b.Close()
+}
+
+// logStart logs, in one line, what the agent runs with.
+func (a *Agent) logStart(ln net.Listener) {
+	metricsAddr := "off"
+	if ln != nil {
+		metricsAddr = ln.Addr().String()
+	}
+	broker := a.brokerURL
+	if a.cfg.Broker.URL == "" {
+		broker += " (embedded)"
+	}
+	a.log.Info("agent started", "id", a.cfg.ID, "version", version.Version, "broker", broker,
+		"data_dir", a.cfg.DataDir, "metrics", metricsAddr)
 }
 
 func (a *Agent) listenMetrics() (net.Listener, error) {

@@ -60,20 +60,33 @@ func (s *Scheduler) cancelJob(ent *entry) {
 	})
 }
 
-// add inserts a new, valid job with a known handler and schedules it.
-func (e *engine) add(def JobDef) error {
+// add inserts a new, valid job with a known handler and a future run, and
+// schedules it. With keepBroken, a job that fails those checks is kept,
+// broken with the reason, and the reason is returned.
+func (e *engine) add(def JobDef, keepBroken bool) error {
 	if _, ok := e.jobs[def.Name]; ok {
 		return fmt.Errorf("add job %q: %w", def.Name, ErrExists)
 	}
 	ent, err := e.newEntry(def)
-	if err != nil {
+	var next time.Time
+	if err == nil && ent.runnable() {
+		if next = ent.spec.Next(time.Time{}, e.now(), e.cfg.rand); next.IsZero() || ent.beyond(next) {
+			err = fmt.Errorf("job %q: %w", def.Name, ErrNoFutureRun)
+			ent.broken = err.Error()
+		}
+	}
+	if err != nil && !keepBroken {
 		return fmt.Errorf("add job: %w", err)
 	}
 	e.jobs[def.Name] = ent
 	if ent.runnable() {
-		e.scheduleFrom(ent, time.Time{}, e.now())
+		ent.setNext(next, e.cfg.rand)
+		e.heap.schedule(ent)
 	}
 	e.persist.markDirty(e.now())
+	if err != nil {
+		return fmt.Errorf("add job: %w", err)
+	}
 	return nil
 }
 

@@ -107,6 +107,24 @@ func (p *persister) restore(ctx context.Context) {
 	}
 	now := p.e.now()
 	for _, rec := range st.Jobs {
+		if p.dropped(rec) {
+			continue
+		}
 		p.e.restoreRecord(rec, now)
 	}
+}
+
+// dropped reports whether rec is a saved job that WithRestoreFilter
+// refuses and no job of the same name was added before Run.
+func (p *persister) dropped(rec JobRecord) bool {
+	keep := p.e.cfg.keep
+	if keep == nil || keep(rec.Def) {
+		return false
+	}
+	if _, exists := p.e.jobs[rec.Def.Name]; exists {
+		return false
+	}
+	p.e.cfg.logger.Info("saved job dropped: no longer defined", "job", rec.Def.Name, "handler", rec.Def.Handler)
+	p.e.persist.markDirty(p.e.now())
+	return true
 }

@@ -22,6 +22,9 @@ var (
 	// ErrUnknownHandler is returned by Add when the job names a handler that
 	// is not registered, and is the reason a restored job is broken.
 	ErrUnknownHandler = errors.New("scheduler: unknown handler")
+	// ErrNoFutureRun is returned by Add for a job whose spec has no run
+	// after now (a past "at", an "until" already passed).
+	ErrNoFutureRun = errors.New("scheduler: spec has no future run")
 	// ErrBroken is returned by RunNow for a job that cannot run.
 	ErrBroken = errors.New("scheduler: job is broken")
 	// ErrBusy is returned by RunNow when the job's overlap policy refuses

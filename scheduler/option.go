@@ -31,6 +31,7 @@ type config struct {
 	saveInterval time.Duration
 	rand         *rand.Rand
 	precision    time.Duration
+	keep         func(JobDef) bool
 }
 
 func defaultConfig() config {
@@ -97,4 +98,13 @@ func WithRand(r *rand.Rand) Option {
 // Default: DefaultPrecision (2 * time.Millisecond).
 func WithPrecision(d time.Duration) Option {
 	return func(cfg *config) { cfg.precision = d }
+}
+
+// WithRestoreFilter sets which saved jobs Run restores: a saved job for
+// which keep returns false is dropped (and logged) instead of restored, so
+// a program can drop the jobs it defined itself in an earlier run and no
+// longer defines. Jobs added before Run are unaffected: their saved
+// history and timing are merged whatever keep says. Default: keep all.
+func WithRestoreFilter(keep func(JobDef) bool) Option {
+	return func(cfg *config) { cfg.keep = keep }
 }

@@ -5,10 +5,21 @@ import (
 	"time"
 )
 
-// Add adds a job. The definition must validate and its handler must be
-// registered; a job of the same name must not exist (ErrExists).
+// Add adds a job. The definition must validate, its handler must be
+// registered, its spec must have a run after now (ErrNoFutureRun), and a
+// job of the same name must not exist (ErrExists).
 func (s *Scheduler) Add(def JobDef) error {
-	return s.call(true, func(e *engine) error { return e.add(def) })
+	return s.call(true, func(e *engine) error { return e.add(def, false) })
+}
+
+// Define adds a job as Add does, except that a definition that does not
+// validate, names an unknown handler or has no future run is kept, broken
+// with the reason (like a restored job), so that status shows it; the
+// reason is returned too. A job of the same name must not exist
+// (ErrExists, and nothing is added). It is how a program adds the jobs of
+// its configuration.
+func (s *Scheduler) Define(def JobDef) error {
+	return s.call(true, func(e *engine) error { return e.add(def, true) })
 }
 
 // Remove removes the job and cancels the contexts of its running runs.

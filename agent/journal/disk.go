@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -59,6 +60,9 @@ func openDisk(j *Journal, o DiskOptions) (*diskCopy, error) {
 	}
 	d.cur.v.buf = make([]byte, 0, j.ring.size)
 	d.cur.next = j.ring.head.Load() + 1
+	if err := os.MkdirAll(filepath.Dir(o.Path), 0o750); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDisk, err)
+	}
 	if err := d.open(os.O_APPEND); err != nil {
 		return nil, err
 	}
@@ -72,11 +76,11 @@ const lineOverhead = 64
 func (d *diskCopy) open(flag int) error {
 	f, err := os.OpenFile(d.path, os.O_WRONLY|os.O_CREATE|flag, 0o640)
 	if err != nil {
-		return fmt.Errorf("%w: open: %w", ErrDisk, err)
+		return fmt.Errorf("%w: %w", ErrDisk, err)
 	}
 	st, err := f.Stat()
 	if err != nil {
-		return errors.Join(fmt.Errorf("%w: stat: %w", ErrDisk, err), f.Close())
+		return errors.Join(fmt.Errorf("%w: %w", ErrDisk, err), f.Close())
 	}
 	d.f, d.size = f, st.Size()
 	if d.w == nil {
@@ -134,7 +138,7 @@ func (d *diskCopy) writeLine() error {
 	n, err := d.w.Write(d.line)
 	d.size += int64(n)
 	if err != nil {
-		return errors.Join(fmt.Errorf("%w: write: %w", ErrDisk, err), d.closeFile())
+		return errors.Join(fmt.Errorf("%w: %w", ErrDisk, err), d.closeFile())
 	}
 	return nil
 }
@@ -145,7 +149,7 @@ func (d *diskCopy) rotate() error {
 		return err
 	}
 	if err := os.Rename(d.path, d.path+".1"); err != nil {
-		return fmt.Errorf("%w: rotate: %w", ErrDisk, err)
+		return fmt.Errorf("%w: %w", ErrDisk, err)
 	}
 	return d.open(os.O_TRUNC)
 }
@@ -158,7 +162,7 @@ func (d *diskCopy) closeFile() error {
 	cerr := d.f.Close()
 	d.f = nil
 	if err := errors.Join(ferr, cerr); err != nil {
-		return fmt.Errorf("%w: close: %w", ErrDisk, err)
+		return fmt.Errorf("%w: %w", ErrDisk, err)
 	}
 	return nil
 }

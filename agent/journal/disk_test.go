@@ -120,9 +120,33 @@ func TestDiskDrops(t *testing.T) {
 }
 
 func TestDiskOpenError(t *testing.T) {
-	_, err := New(Options{Disk: &DiskOptions{Path: filepath.Join(t.TempDir(), "missing", "j.log")}})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(file, "j.log") // a file stands where the dir should be
+	_, err := New(Options{Disk: &DiskOptions{Path: path}})
 	if !errors.Is(err, ErrDisk) {
-		t.Errorf("New = %v, want ErrDisk", err)
+		t.Fatalf("New = %v, want ErrDisk", err)
+	}
+	// One prefix per layer: "journal: disk copy: mkdir <path>: not a directory".
+	if msg := err.Error(); strings.Count(msg, "journal") != 1 || strings.Count(msg, "mkdir") != 1 {
+		t.Errorf("error stutters: %q", msg)
+	}
+}
+
+func TestDiskCreatesDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "deeper", "j.log")
+	j, err := New(Options{Disk: &DiskOptions{Path: path}})
+	if err != nil {
+		t.Fatalf("New with a missing directory: %v", err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("journal file not created: %v", err)
 	}
 }
 

@@ -126,7 +126,11 @@ func (l *Link) stop() error {
 	l.setOnline(false)
 	close(l.quit)
 	l.client.Disconnect(quiesceMillis(ctx))
-	l.log.Info("disconnected", "was_online", wasOnline, "err", err)
+	if err != nil {
+		l.log.Warn("disconnected", "was_online", wasOnline, "err", err)
+	} else {
+		l.log.Info("disconnected", "was_online", wasOnline)
+	}
 	return err
 }
 

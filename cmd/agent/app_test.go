@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -36,6 +38,16 @@ func TestRunExitCodes(t *testing.T) {
 		{"invalid id env", []string{"--data-dir", dir}, map[string]string{"DROVER_ID": "UPPER"}, exitConfig, "device id"},
 		{"unknown flag", []string{"--nope"}, nil, exitConfig, "usage"},
 		{"unknown command", []string{"dance"}, nil, exitConfig, "unknown command"},
+		{"help flag", []string{"--help"}, nil, exitOK, "usage"},
+		{"help command", []string{"help"}, nil, exitOK, "selftest"},
+		{"check --config after the command", []string{"check-config", "--config", good}, nil, exitOK, "ok"},
+		{"check: flags after the file apply", []string{"check-config", good, "--id", "Bad/ID"}, nil, exitFail, "device id"},
+		{"check without a file", []string{"check-config"}, nil, exitConfig, "usage"},
+		{"selftest: unknown flag after the command", []string{"selftest", "--nope"}, nil, exitConfig, "usage"},
+		{"selftest: broker flag after the command", []string{"selftest", "--data-dir", dir, "--broker", closedPort(t)}, nil, exitFail, "selftest: broker"},
+		{"selftest: embedded broker not probed", []string{"selftest", "--data-dir", dir}, nil, exitOK, "broker: embedded (not probed"},
+		{"selftest: id after the command", []string{"selftest", "--data-dir", dir, "--id", "Bad/ID"}, nil, exitFail, "device id"},
+		{"version takes no arguments", []string{"version", "extra"}, nil, exitConfig, "no arguments"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,6 +61,46 @@ func TestRunExitCodes(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", tt.output, out.String())
 			}
 		})
+	}
+}
+
+// closedPort returns the URL of a local port nobody listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "tcp://" + addr
+}
+
+// TestLockedDataDir holds the data dir's lock the way a running agent does;
+// a second agent on that dir must refuse to start (exit 2) naming the dir.
+func TestLockedDataDir(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.OpenFile(filepath.Join(dir, "agent.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("4242\n"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	args := []string{"--data-dir", dir, "--id", "dev1", "--broker", closedPort(t), "--metrics-listen", "127.0.0.1:0"}
+	code := run(context.Background(), args, &out, &out, noEnv)
+	if code != exitConfig || !strings.Contains(out.String(), dir) || !strings.Contains(out.String(), "pid 4242") {
+		t.Errorf("exit %d, output %q; want exit 2 naming %s and pid 4242", code, out.String(), dir)
+	}
+	if strings.Contains(out.String(), "agent: agent:") {
+		t.Errorf("error stutters: %q", out.String())
 	}
 }
 
