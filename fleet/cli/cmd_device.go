@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +17,7 @@ func (a *app) statusCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status DEV [--debug]",
 		Short: "Show the tasks, services, jobs and sensors of a device",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("DEV"),
 	}
 	cmd.Flags().BoolVar(&debug, "debug", false, "show args, restarts, errors with stacks and schedules")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
@@ -62,7 +62,7 @@ func (a *app) infoCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "info DEV",
 		Short: "Show a device's birth document (version, platform, labels, capabilities)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return query(a, cmd, args[0], fleet.CmdInfo, nil, infoTable)
 		}),
@@ -93,7 +93,7 @@ func (a *app) sensorsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sensors DEV [--sensor NAME]",
 		Short: "Read a device's sensors now",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("DEV"),
 	}
 	cmd.Flags().StringVar(&sensor, "sensor", "", "read only this sensor")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
@@ -105,7 +105,7 @@ func (a *app) sensorsCmd() *cobra.Command {
 func sensorsTable(res fleet.SensorsResult) *table {
 	t := &table{header: []string{"SENSOR", "METRIC", "LABELS", "VALUE", "UNIT", "TIME"}}
 	for _, r := range res.Readings {
-		t.add(r.Sensor, r.Metric, orDash(labelText(r.Labels)), fmt.Sprintf("%g", r.Value), orDash(r.Unit),
+		t.add(r.Sensor, r.Metric, orDash(labelText(r.Labels)), strconv.FormatFloat(r.Value, 'f', -1, 64), orDash(r.Unit),
 			r.Time.Local().Format(time.TimeOnly))
 	}
 	return t
@@ -125,7 +125,7 @@ func (a *app) configCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "config DEV",
 		Short: "Show a device's effective configuration (secrets redacted)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			var res fleet.ConfigResult
 			if err := a.call(cmd.Context(), args[0], fleet.CmdConfigGet, nil, &res); err != nil {
@@ -145,7 +145,7 @@ func (a *app) agentCmd() *cobra.Command {
 	group.AddCommand(&cobra.Command{
 		Use:   "restart DEV",
 		Short: "Stop the agent cleanly and start it again (same binary, re-exec)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			var res fleet.AckResult
 			if err := a.call(cmd.Context(), args[0], fleet.CmdAgentRestart, nil, &res); err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -12,13 +13,26 @@ import (
 
 func (a *app) devicesCmd() *cobra.Command {
 	var selector string
+	var forget []string
+	var force bool
 	cmd := &cobra.Command{
-		Use:   "devices [--selector k=v]",
-		Short: "List devices from their retained state, info and status",
+		Use:   "devices [--selector k=v] | devices --forget DEV[,DEV...] [--force]",
+		Short: "List devices from their retained state, info and status; or forget old ones",
 		Args:  cobra.NoArgs,
 	}
-	cmd.Flags().StringVarP(&selector, "selector", "l", "", "only devices whose labels match k=v[,k=v]")
+	fl := cmd.Flags()
+	fl.StringVarP(&selector, "selector", "l", "", "only devices whose labels match k=v[,k=v]")
+	fl.StringSliceVar(&forget, "forget", nil, "clear the retained state, info and status of these offline or lost devices")
+	fl.BoolVar(&force, "force", false, "with --forget: forget devices that are online too")
 	cmd.RunE = run(func(cmd *cobra.Command, _ []string) error {
+		switch {
+		case len(forget) > 0 && selector != "":
+			return usageErrorf("give --forget or --selector, not both")
+		case force && len(forget) == 0:
+			return usageErrorf("--force goes with --forget")
+		case len(forget) > 0:
+			return a.forget(cmd.Context(), forget, force)
+		}
 		devs, err := a.listDevices(cmd.Context(), selector)
 		if err != nil {
 			return err
@@ -38,7 +52,9 @@ func (a *app) listDevices(ctx context.Context, selector string) ([]fleet.Device,
 		devs, err = c.Devices(ctx, fleet.DefaultSettle)
 		return err
 	})
-	return fleet.FilterDevices(devs, sel), err
+	devs = fleet.FilterDevices(devs, sel)
+	sortNatural(devs, func(d fleet.Device) string { return d.ID })
+	return devs, err
 }
 
 func (a *app) devicesTable(devs []fleet.Device) *table {
@@ -97,8 +113,8 @@ func (a *app) pingCmd() *cobra.Command {
 func (a *app) pingTargets(ctx context.Context, c *fleet.Client, args []string, all bool) ([]string, error) {
 	if !all {
 		for _, id := range args {
-			if err := fleet.ValidDeviceID(id); err != nil {
-				return nil, usageErrorf("%v", err)
+			if err := validDevice(id); err != nil {
+				return nil, err
 			}
 		}
 		return args, nil
@@ -111,28 +127,31 @@ func (a *app) pingTargets(ctx context.Context, c *fleet.Client, args []string, a
 	return ids, err
 }
 
-// printPings prints the results and returns the most serious failure.
+// printPings prints the results, each error once in its row, and returns
+// a summary that classifies as the most serious failure.
 func (a *app) printPings(results []fleet.Result) error {
 	rows := make([]pingRow, len(results))
-	var worst error
+	fails := &deviceFailures{total: len(results)}
 	for i, r := range results {
 		rows[i] = pingRow{Device: r.Device, OK: r.Err == nil, RTTMs: float64(r.RTT.Microseconds()) / 1000}
 		if r.Err != nil {
 			rows[i].Error = r.Err.Error()
-			if worst == nil || ExitCode(runError{r.Err}) > ExitCode(runError{worst}) {
-				worst = r.Err
-			}
+			fails.add(r.Err)
 		}
 	}
 	err := a.out(rows, func() *table {
 		t := &table{header: []string{"DEVICE", "RTT", "RESULT"}}
 		for _, r := range rows {
-			t.add(r.Device, fmt.Sprintf("%.1fms", r.RTTMs), orDash(r.Error))
+			rtt := "-"
+			if r.OK {
+				rtt = fmt.Sprintf("%.1fms", r.RTTMs)
+			}
+			t.add(r.Device, rtt, cmp.Or(r.Error, "ok"))
 		}
 		return t
 	})
-	if worst != nil {
-		return fmt.Errorf("%w: %w", errDeviceFailures, worst)
+	if fails.failed > 0 {
+		return fails
 	}
 	return err
 }

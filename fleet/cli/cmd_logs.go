@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -23,7 +24,7 @@ func (a *app) logsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs DEV [-n N] [--grep RE] [--level L] [--source S] [-f]",
 		Short: "Print a device's journal, optionally following it",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("DEV"),
 	}
 	fl := cmd.Flags()
 	fl.IntVarP(&args.N, "lines", "n", 50, "number of most recent records")
@@ -32,11 +33,16 @@ func (a *app) logsCmd() *cobra.Command {
 	fl.StringVar(&args.Source, "source", "", "only records of this source (task, service or component)")
 	fl.BoolVarP(&follow, "follow", "f", false, "keep printing new records until interrupted")
 	cmd.RunE = run(func(cmd *cobra.Command, pos []string) error {
-		if _, err := regexp.Compile(args.Grep); err != nil {
-			return usageErrorf("--grep: %v", err)
+		if err := checkLogsArgs(args); err != nil {
+			return err
 		}
+		// -n 0 asks for no old records; an unset -n leaves the default.
+		none := fl.Changed("lines") && args.N == 0
 		if follow {
-			return a.follow(cmd.Context(), pos[0], args)
+			return a.follow(cmd.Context(), pos[0], args, none)
+		}
+		if none {
+			return validDevice(pos[0])
 		}
 		var res fleet.LogsResult
 		if err := a.call(cmd.Context(), pos[0], fleet.CmdLogs, args, &res); err != nil {
@@ -50,38 +56,44 @@ func (a *app) logsCmd() *cobra.Command {
 	return cmd
 }
 
-// follow prints the recent records, then new ones until ctx ends. Records
-// already printed (by sequence number) are skipped.
-func (a *app) follow(ctx context.Context, dev string, args fleet.LogsArgs) error {
-	if err := fleet.ValidDeviceID(dev); err != nil {
-		return usageErrorf("%v", err)
+// checkLogsArgs refuses, before anything is sent, what the device would
+// refuse: a negative count, a bad regular expression or an unknown level.
+func checkLogsArgs(args fleet.LogsArgs) error {
+	if args.N < 0 {
+		return usageErrorf("-n %d: want 0 or more records", args.N)
+	}
+	if _, err := regexp.Compile(args.Grep); err != nil {
+		return usageErrorf("--grep: %v", err)
+	}
+	if args.Level != "" {
+		if _, err := journal.ParseLevel(args.Level); err != nil {
+			return usageErrorf("--level %q: want debug, info, warn or error", args.Level)
+		}
+	}
+	return nil
+}
+
+// follow prints the recent records (none when none is set), then new ones
+// until ctx ends. Records already printed (by sequence number) are skipped.
+func (a *app) follow(ctx context.Context, dev string, args fleet.LogsArgs, none bool) error {
+	if err := validDevice(dev); err != nil {
+		return err
 	}
 	c, err := a.dial(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	rctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
-	defer cancel()
-	r, err := c.Request(rctx, dev, fleet.CmdLogs, args)
-	var res fleet.LogsResult
-	if err == nil {
-		err = r.Decode(&res)
-	}
+	last, err := a.printRecent(ctx, c, dev, args, none)
 	if err != nil {
-		return fmt.Errorf("%s: %w", dev, err)
-	}
-	var last uint64
-	for _, rec := range res.Records {
-		a.printRecord(rec)
-		last = max(last, rec.Seq)
+		return err
 	}
 	fargs := fleet.FollowArgs{TTLSeconds: followTTL, Grep: args.Grep, Level: args.Level}
 	err = c.Follow(ctx, dev, fargs, func(rec fleet.LogRecord) {
 		if rec.Seq != 0 && rec.Seq <= last {
 			return
 		}
-		if args.Source == "" || rec.Source == args.Source {
+		if args.Source == "" || globMatch(args.Source, rec.Source) {
 			a.printRecord(rec)
 		}
 	})
@@ -89,6 +101,56 @@ func (a *app) follow(ctx context.Context, dev string, args fleet.LogsArgs) error
 		return fmt.Errorf("%s: %w", dev, err)
 	}
 	return nil
+}
+
+// printRecent prints the last records that match args and returns the
+// highest sequence number printed. With none it prints nothing and only
+// pings the device, so that an unknown or silent device fails within --timeout.
+func (a *app) printRecent(ctx context.Context, c *fleet.Client, dev string, args fleet.LogsArgs, none bool) (uint64, error) {
+	rctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
+	defer cancel()
+	cmd, cmdArgs := fleet.CmdLogs, any(args)
+	if none {
+		cmd, cmdArgs = fleet.CmdPing, nil
+	}
+	r, err := a.request(rctx, c, dev, cmd, cmdArgs)
+	if err != nil {
+		return 0, err
+	}
+	var res fleet.LogsResult
+	if err := r.Decode(&res); err != nil && !none {
+		return 0, fmt.Errorf("%s: %w", dev, err)
+	}
+	var last uint64
+	for _, rec := range res.Records {
+		a.printRecord(rec)
+		last = max(last, rec.Seq)
+	}
+	return last, nil
+}
+
+// globMatch reports whether name matches pattern, where '*' matches any
+// run of characters (as the device matches --source).
+func globMatch(pattern, name string) bool {
+	first, rest, found := strings.Cut(pattern, "*")
+	if !found {
+		return name == pattern
+	}
+	if !strings.HasPrefix(name, first) {
+		return false
+	}
+	name = name[len(first):]
+	for {
+		part, more, star := strings.Cut(rest, "*")
+		if !star {
+			return strings.HasSuffix(name, part)
+		}
+		i := strings.Index(name, part)
+		if i < 0 {
+			return false
+		}
+		name, rest = name[i+len(part):], more
+	}
 }
 
 func (a *app) printRecord(rec fleet.LogRecord) {

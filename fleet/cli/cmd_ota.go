@@ -99,7 +99,7 @@ func (a *app) otaPublishCmd() *cobra.Command {
 			"  fleetctl ota publish BIN --version V --build N --prepare manifest.json\n" +
 			"  minisign -Sm manifest.json\n" +
 			"  fleetctl ota publish BIN --manifest manifest.json --signature manifest.json.minisig",
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs("BINARY"),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.version, "version", "", "version of the binary (e.g. v1.4.0)")

@@ -54,6 +54,7 @@ func (a *app) dialPaho(ctx context.Context) (paho.Client, error) {
 	select {
 	case <-tok.Done():
 	case <-ctx.Done():
+		c.Disconnect(0)
 		return nil, fmt.Errorf("%w: %s: %w", fleet.ErrUnreachable, a.s.Broker, ctx.Err())
 	}
 	if err := tok.Error(); err != nil {

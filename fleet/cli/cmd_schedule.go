@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +18,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 		Use:     "ls DEV",
 		Aliases: []string{"list"},
 		Short:   "List the scheduled jobs of a device",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return a.jobs(cmd, args[0], fleet.CmdScheduleList, nil)
 		}),
@@ -31,7 +32,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 		group.AddCommand(&cobra.Command{
 			Use:   act.verb + " DEV NAME",
 			Short: act.short,
-			Args:  cobra.ExactArgs(2),
+			Args:  exactArgs("DEV", "NAME"),
 			RunE: run(func(cmd *cobra.Command, args []string) error {
 				return a.jobs(cmd, args[0], act.cmd, fleet.NameArgs{Name: args[1]})
 			}),
@@ -44,16 +45,22 @@ func (a *app) scheduleAddCmd() *cobra.Command {
 	var add fleet.ScheduleAddArgs
 	var kv []string
 	cmd := &cobra.Command{
-		Use:   `add DEV NAME --spec "every 10s" --job HANDLER [--arg k=v]...`,
+		Use:   `add DEV NAME --spec "every 10s" --handler HANDLER [--arg k=v]...`,
 		Short: "Add a job that runs a handler registered on the device",
-		Args:  cobra.ExactArgs(2),
+		Args:  exactArgs("DEV", "NAME"),
 	}
-	cmd.Flags().StringVar(&add.Spec, "spec", "", `schedule, e.g. "every 10s", "every day at 03:00", "cron 0 4 * * 1"`)
-	cmd.Flags().StringVar(&add.Job, "job", "", "name of a handler registered on the device")
-	cmd.Flags().StringArrayVar(&kv, "arg", nil, "handler argument k=v (repeatable)")
+	fl := cmd.Flags()
+	fl.StringVar(&add.Spec, "spec", "", `schedule, e.g. "every 10s", "every day at 03:00", "cron 0 4 * * 1"`)
+	fl.StringVar(&add.Job, "handler", "", "name of a handler registered on the device (log, unit.restart, ...)")
+	fl.StringVar(&add.Job, "job", "", "old name of --handler")
+	_ = fl.MarkHidden("job") // deprecated; warned about on stderr, not on stdout as cobra would
+	fl.StringArrayVar(&kv, "arg", nil, "handler argument k=v (repeatable)")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
 		add.Name = args[1]
-		if err := checkScheduleAdd(&add, kv); err != nil {
+		if fl.Changed("job") {
+			fmt.Fprintln(a.opts.Stderr, "Flag --job is deprecated: use --handler")
+		}
+		if err := checkScheduleAdd(&add, kv, a.opts.Clock.Now()); err != nil {
 			return err
 		}
 		return a.jobs(cmd, args[0], fleet.CmdScheduleAdd, add)
@@ -61,13 +68,18 @@ func (a *app) scheduleAddCmd() *cobra.Command {
 	return cmd
 }
 
-// checkScheduleAdd validates the spec locally and fills Args from k=v pairs.
-func checkScheduleAdd(add *fleet.ScheduleAddArgs, kv []string) error {
+// checkScheduleAdd validates the spec locally (it must parse and have a
+// run after now) and fills Args from k=v pairs.
+func checkScheduleAdd(add *fleet.ScheduleAddArgs, kv []string, now time.Time) error {
 	if add.Spec == "" || add.Job == "" {
-		return usageErrorf("schedule add needs --spec and --job")
+		return usageErrorf("schedule add needs --spec and --handler")
 	}
-	if _, err := scheduler.Parse(add.Spec); err != nil {
+	spec, err := scheduler.Parse(add.Spec)
+	if err != nil {
 		return usageErrorf("--spec: %v", err)
+	}
+	if spec.Next(time.Time{}, now, nil).IsZero() {
+		return usageErrorf("--spec %q has no future run (is its time, or its until, in the past?)", add.Spec)
 	}
 	for _, pair := range kv {
 		k, v, ok := strings.Cut(pair, "=")
@@ -82,8 +94,15 @@ func checkScheduleAdd(add *fleet.ScheduleAddArgs, kv []string) error {
 	return nil
 }
 
+// jobs sends a schedule.* command and prints the jobs of its result in
+// natural order of their names.
 func (a *app) jobs(cmd *cobra.Command, dev, command string, args any) error {
-	return query(a, cmd, dev, command, args, func(r fleet.JobsResult) *table { return a.jobsTable(r.Jobs) })
+	var r fleet.JobsResult
+	if err := a.call(cmd.Context(), dev, command, args, &r); err != nil {
+		return err
+	}
+	sortNatural(r.Jobs, func(j status.Job) string { return j.Name })
+	return a.out(r, func() *table { return a.jobsTable(r.Jobs) })
 }
 
 func (a *app) jobsTable(jobs []status.Job) *table {

@@ -37,7 +37,7 @@ func (a *app) unitGroup(noun, short, listCmd string, actions []action) *cobra.Co
 		Use:     "ls DEV",
 		Aliases: []string{"list"},
 		Short:   "List the " + noun + "s of a device",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return a.units(cmd, args[0], listCmd, nil)
 		}),
@@ -46,7 +46,7 @@ func (a *app) unitGroup(noun, short, listCmd string, actions []action) *cobra.Co
 		group.AddCommand(&cobra.Command{
 			Use:   act.verb + " DEV NAME",
 			Short: act.short,
-			Args:  cobra.ExactArgs(2),
+			Args:  exactArgs("DEV", "NAME"),
 			RunE: run(func(cmd *cobra.Command, args []string) error {
 				return a.units(cmd, args[0], act.cmd, fleet.NameArgs{Name: args[1]})
 			}),
@@ -55,8 +55,15 @@ func (a *app) unitGroup(noun, short, listCmd string, actions []action) *cobra.Co
 	return group
 }
 
+// units sends a task.* or service.* command and prints the units of its
+// result in natural order of their names.
 func (a *app) units(cmd *cobra.Command, dev, command string, args any) error {
-	return query(a, cmd, dev, command, args, func(r fleet.UnitsResult) *table { return a.unitsTable(r.Units) })
+	var r fleet.UnitsResult
+	if err := a.call(cmd.Context(), dev, command, args, &r); err != nil {
+		return err
+	}
+	sortNatural(r.Units, func(u status.Unit) string { return u.Name })
+	return a.out(r, func() *table { return a.unitsTable(r.Units) })
 }
 
 func (a *app) unitsTable(units []status.Unit) *table {

@@ -23,6 +23,19 @@ const (
 // ErrUsage marks usage errors (exit code 2).
 var ErrUsage = errors.New("usage")
 
+// ErrUnknownDevice means a device has no retained state on the broker
+// (exit code 3, like an unreachable device).
+var ErrUnknownDevice = errors.New("cli: unknown device")
+
+// unknownDeviceError names the device that is unknown; it is ErrUnknownDevice.
+type unknownDeviceError struct{ dev string }
+
+func (e unknownDeviceError) Error() string {
+	return fmt.Sprintf("device %q is unknown (no retained state on the broker)", e.dev)
+}
+
+func (e unknownDeviceError) Is(target error) bool { return target == ErrUnknownDevice }
+
 // usageErrorf returns an error wrapping ErrUsage.
 func usageErrorf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, args...))
@@ -44,7 +57,7 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.Is(err, ErrUsage):
 		return ExitUsage
-	case errors.Is(err, fleet.ErrTimeout), errors.Is(err, fleet.ErrUnreachable),
+	case errors.Is(err, fleet.ErrTimeout), errors.Is(err, fleet.ErrUnreachable), errors.Is(err, ErrUnknownDevice),
 		errors.Is(err, context.DeadlineExceeded):
 		return ExitUnreachable
 	case errors.As(err, &fe):
@@ -55,3 +68,24 @@ func ExitCode(err error) int {
 		return ExitUsage // cobra's flag, argument and unknown-command errors
 	}
 }
+
+// deviceFailures summarises the failures of a multi-device command whose
+// rows already show each error: its message only counts them, while
+// errors.Is/As (and so ExitCode) see the most serious one.
+type deviceFailures struct {
+	failed, total int
+	worst         error
+}
+
+func (e *deviceFailures) add(err error) {
+	e.failed++
+	if e.worst == nil || ExitCode(runError{err}) > ExitCode(runError{e.worst}) {
+		e.worst = err
+	}
+}
+
+func (e *deviceFailures) Error() string {
+	return fmt.Sprintf("%d of %d devices failed", e.failed, e.total)
+}
+
+func (e *deviceFailures) Unwrap() []error { return []error{errDeviceFailures, e.worst} }

@@ -23,7 +23,8 @@ type Options struct {
 	Getenv func(string) string
 	// ConfigPath is the default config file. Default: DefaultConfigPath().
 	ConfigPath string
-	// Clock gives "now" for ages and uptimes. Default: the real clock.
+	// Clock gives "now" for ages and uptimes, and times the wait before an
+	// unanswered device's retained state is checked. Default: the real clock.
 	Clock clockwork.Clock
 }
 
@@ -80,19 +81,21 @@ func NewCommand(opts Options) *cobra.Command {
 		Short:         "Watch and steer a fleet of Drover devices over MQTT",
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       versionLine(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
 			a.s, err = resolve(a.flags, cmd.Flags(), a.configPath, cmd.Flags().Changed("config"), a.opts.Getenv)
 			return err
 		},
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(a.opts.Stdout)
 	root.SetErr(a.opts.Stderr)
 	a.flags.bind(root.PersistentFlags())
 	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
-		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd())
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.versionCmd())
 	return root
 }
 
@@ -137,13 +140,13 @@ func query[T any](a *app, cmd *cobra.Command, dev, command string, args any, tab
 
 // call sends one request and decodes its result into result (may be nil).
 func (a *app) call(ctx context.Context, dev, cmd string, args, result any) error {
-	if err := fleet.ValidDeviceID(dev); err != nil {
-		return usageErrorf("%v", err)
+	if err := validDevice(dev); err != nil {
+		return err
 	}
 	return a.withClient(ctx, func(ctx context.Context, c *fleet.Client) error {
-		r, err := c.Request(ctx, dev, cmd, args)
+		r, err := a.request(ctx, c, dev, cmd, args)
 		if err != nil {
-			return fmt.Errorf("%s: %w", dev, err)
+			return err
 		}
 		if result == nil {
 			return nil

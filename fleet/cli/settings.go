@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
-	"gopkg.in/yaml.v3"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -108,27 +104,6 @@ func copyField(dst, src any) {
 	case *time.Duration:
 		*d = *src.(*time.Duration)
 	}
-}
-
-// loadFile reads the config file strictly; a missing file is fine unless
-// it was named explicitly.
-func loadFile(s *Settings, path string, explicit bool) error {
-	if path == "" {
-		return nil
-	}
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) && !explicit {
-		return nil
-	}
-	if err != nil {
-		return usageErrorf("config file: %v", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
-		return usageErrorf("config file %s: %v", path, err)
-	}
-	return nil
 }
 
 func (s Settings) validate() error {
