@@ -75,3 +75,19 @@ func TestResolveFileErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseSettings: any config file gives settings or problems, never a
+// panic and no empty problem.
+func FuzzParseSettings(f *testing.F) {
+	for _, s := range []string{"broker: tcp://x:1\ntimeout: 5s\n", "bogus: 1", "- a\n", "insecure: yes\n", "a: [1, {b: 2}]", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		s := DefaultSettings()
+		for _, p := range parseSettings(&s, []byte(raw)) {
+			if p == "" {
+				t.Fatal("empty problem")
+			}
+		}
+	})
+}
