@@ -156,7 +156,7 @@ func (a schedAdapter) Add(args fleet.ScheduleAddArgs) error {
 	if !ok {
 		h = args.Job // the scheduler reports the unknown handler
 	}
-	return a.s.Add(scheduler.JobDef{Name: args.Name, Spec: args.Spec, Handler: h, Args: args.Args, Tags: []string{tagRemote}})
+	return a.s.Add(scheduler.JobDef{Name: args.Name, Spec: args.Spec, Handler: h, Args: args.Args, Tags: []string{TagRemote}})
 }
 
 func (a schedAdapter) Remove(name string) error { return a.s.Remove(name) }
@@ -190,7 +190,8 @@ func classify(err error) *fleet.Error {
 		code = fleet.CodeNotFound
 	case errors.Is(err, scheduler.ErrExists), errors.Is(err, scheduler.ErrBusy):
 		code = fleet.CodeConflict
-	case errors.Is(err, scheduler.ErrInvalidJob), errors.Is(err, scheduler.ErrUnknownHandler):
+	case errors.Is(err, scheduler.ErrInvalidJob), errors.Is(err, scheduler.ErrUnknownHandler),
+		errors.Is(err, scheduler.ErrNoFutureRun):
 		code = fleet.CodeBadRequest
 	case errors.Is(err, scheduler.ErrStopped), errors.Is(err, supervise.ErrClosed):
 		code = fleet.CodeUnavailable

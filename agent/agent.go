@@ -33,8 +33,13 @@ const (
 	EmbeddedBrokerListen = "127.0.0.1:1883"
 	// scheduleFile holds the persisted schedules in the data dir.
 	scheduleFile = "schedules.json"
-	// tagRemote marks schedules added over MQTT.
-	tagRemote = "remote"
+	// TagRemote marks schedules added over MQTT (schedule.add): they
+	// persist across restarts.
+	TagRemote = "remote"
+	// TagConfig marks jobs defined by the config file or the demo: they
+	// follow the current config, so a saved one that is no longer
+	// configured is dropped at start.
+	TagConfig = "config"
 	// DefaultStopTimeout bounds each part's stop.
 	DefaultStopTimeout = 10 * time.Second
 )
@@ -137,7 +142,9 @@ func (a *Agent) buildCore() {
 	a.reg = scheduler.NewRegistry()
 	a.sched = scheduler.New(a.reg, scheduler.WithClock(a.clock), scheduler.WithLogger(a.log.With("component", "scheduler")),
 		scheduler.WithStore(scheduler.NewFileStore(filepath.Join(a.cfg.DataDir, scheduleFile))),
-		scheduler.WithObserver(a.observeRun), scheduler.WithStopTimeout(a.stopTimeout))
+		scheduler.WithObserver(a.observeRun), scheduler.WithStopTimeout(a.stopTimeout),
+		scheduler.WithRestoreFilter(keepRestored))
+	a.registerBuiltinHandlers()
 }
 
 func (a *Agent) buildLink() error {

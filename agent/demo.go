@@ -36,5 +36,5 @@ func (a *Agent) AddDemo() error {
 	}); err != nil {
 		return err
 	}
-	return a.sched.Add(scheduler.JobDef{Name: "demo-hello", Spec: "every 1m", Handler: "hello"})
+	return a.sched.Define(scheduler.JobDef{Name: "demo-hello", Spec: "every 1m", Handler: "hello", Tags: []string{TagConfig}})
 }

@@ -14,6 +14,9 @@ var (
 	// ErrDataDirLocked is returned by Run when another agent holds the
 	// data dir's lock (<data_dir>/agent.lock). cmd/agent exits 2 on it.
 	ErrDataDirLocked = errors.New("agent: data dir in use by another agent")
+	// ErrJobArgs is the failure of a built-in job handler whose args are
+	// missing or of the wrong type.
+	ErrJobArgs = errors.New("agent: job args")
 	// ErrRestart is returned by Run after agent.restart: the caller
 	// re-executes the binary (see Reexec).
 	ErrRestart = errors.New("agent: restart requested")

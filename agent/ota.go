@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -23,9 +22,6 @@ import (
 
 // otaDir is the OTA state directory under the data dir.
 const otaDir = "ota"
-
-// updateGCPercent is the GOGC in force while an update runs.
-const updateGCPercent = 10
 
 // otaStall is how long a download waits for a chunk before subscribing
 // again: a lost or dropped chunk costs this much.
@@ -128,9 +124,9 @@ func (o *otaPart) run(ctx context.Context) error {
 	}
 	if o.u.Status().State == state.Downloading {
 		o.log.Info("ota: resuming the interrupted download")
-		gc := debug.SetGCPercent(updateGCPercent)
+		restore := limitMemory(updateMemoryBudget)
 		err := o.u.Resume(ctx)
-		debug.SetGCPercent(gc)
+		restore()
 		o.conn.Close()
 		if err != nil && !errors.Is(err, context.Canceled) {
 			o.log.Warn("ota: resume", "err", err)
@@ -142,11 +138,15 @@ func (o *otaPart) run(ctx context.Context) error {
 
 // health is the trial's check: broker connected and every enabled service
 // booted and not failing.
-func (o *otaPart) health() error {
-	if !o.a.link.Connected() {
+func (o *otaPart) health() error { return trialHealth(o.a.link.Connected(), o.a.sup.Units()) }
+
+// trialHealth is the health of a new version on trial: the broker is
+// connected and every enabled service has started and is not failing.
+func trialHealth(connected bool, units []status.Unit) error {
+	if !connected {
 		return errors.New("broker not connected")
 	}
-	for _, u := range o.a.sup.Units() {
+	for _, u := range units {
 		if u.Kind != status.KindService || (u.Enabled != nil && !*u.Enabled) {
 			continue
 		}
@@ -165,11 +165,11 @@ func (o *otaPart) Apply(ctx context.Context, artifact string, progress func(stat
 	o.mu.Lock()
 	o.progress = progress
 	o.mu.Unlock()
-	// Chunks are garbage as soon as they are written: a tighter GC target
-	// while downloading keeps the peak RSS near the chunk window.
-	gc := debug.SetGCPercent(updateGCPercent)
+	// Chunks are garbage as soon as they are written: a memory limit while
+	// the update runs keeps the peak RSS near the chunk window.
+	restore := limitMemory(updateMemoryBudget)
 	defer func() {
-		debug.SetGCPercent(gc)
+		restore()
 		o.mu.Lock()
 		o.progress = nil
 		o.mu.Unlock()
@@ -206,17 +206,25 @@ func (o *otaPart) onStatus(r state.Record) {
 // publishState sets the retained state to updating from verification to
 // the restart, and back to online when the update is refused.
 func (o *otaPart) publishState(prev, next state.State) {
-	var s fleet.DeviceState
-	switch {
-	case next == state.Verifying || next == state.Staged || next == state.Installing || next == state.Restarting:
-		s = fleet.StateUpdating
-	case prev.Busy() && next == state.Failed:
-		s = fleet.StateOnline
-	default:
+	s, ok := retainedState(prev, next)
+	if !ok {
 		return
 	}
 	_ = o.a.link.Publish(mqttlink.Message{Topic: o.a.topics.State(o.a.cfg.ID), Payload: []byte(s), QoS: 1,
 		Retained: true, Class: mqttlink.ClassLatest})
+}
+
+// retainedState is the device state to publish on an OTA transition, if
+// any: updating while a downloaded update is verified, staged, installed
+// and restarted; online again when such an update fails.
+func retainedState(prev, next state.State) (fleet.DeviceState, bool) {
+	switch {
+	case next == state.Verifying || next == state.Staged || next == state.Installing || next == state.Restarting:
+		return fleet.StateUpdating, true
+	case prev.Busy() && next == state.Failed:
+		return fleet.StateOnline, true
+	}
+	return "", false
 }
 
 // exec is the Updater's re-exec: the agent stops cleanly (replies sent,

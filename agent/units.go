@@ -65,7 +65,9 @@ func (a *Agent) execService(s config.Service) supervise.Func {
 	}
 }
 
-// addJobs adds the configured jobs; a command job gets its own handler.
+// addJobs adds the configured jobs, tagged TagConfig; a command job gets
+// its own handler. A job that cannot run (its handler is unknown to this
+// binary) is kept, broken with the reason, so that status shows it.
 func (a *Agent) addJobs() error {
 	for _, j := range a.cfg.Jobs {
 		handler := j.Handler
@@ -75,11 +77,11 @@ func (a *Agent) addJobs() error {
 				return fmt.Errorf("agent: job %s: %w", j.Name, err)
 			}
 		}
-		def := scheduler.JobDef{Name: j.Name, Spec: j.Schedule, Handler: handler, Args: j.Args, Tags: j.Tags,
+		def := scheduler.JobDef{Name: j.Name, Spec: j.Schedule, Handler: handler, Args: j.Args, Tags: configTags(j.Tags),
 			Overlap: scheduler.Overlap(j.Overlap), MaxConcurrent: j.MaxConcurrent,
 			Timeout: scheduler.Duration(j.Timeout.D()), CatchUp: scheduler.CatchUp(j.CatchUp)}
-		if err := a.sched.Add(def); err != nil {
-			a.log.Error("job not loaded", "job", j.Name, "err", err)
+		if err := a.sched.Define(def); err != nil {
+			a.log.Error("job is broken", "job", j.Name, "err", err)
 		}
 	}
 	return nil
@@ -93,4 +95,25 @@ func (a *Agent) commandJob(j config.Job) scheduler.Handler {
 		a.journal.Append(levelOfErr(err), source, "command finished", fmt.Sprintf("output=%q err=%v", out, err))
 		return err
 	}
+}
+
+// configTags returns tags with TagConfig added (and a stray TagRemote
+// removed, so that the origin is unambiguous).
+func configTags(tags []string) []string {
+	out := []string{TagConfig}
+	for _, t := range tags {
+		if t != TagConfig && t != TagRemote {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// keepRestored says which saved jobs are restored: those added at run
+// time (schedule.add, TagRemote). Saved config and demo jobs (TagConfig,
+// or in files from before TagConfig existed, any job without TagRemote)
+// come back only when the current config defines them again; the
+// scheduler then merges their saved timing.
+func keepRestored(def scheduler.JobDef) bool {
+	return slices.Contains(def.Tags, TagRemote) && !slices.Contains(def.Tags, TagConfig)
 }

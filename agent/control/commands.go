@@ -18,13 +18,13 @@ func (d *Dispatcher) commandTable() map[string]handlerFunc {
 		fleet.CmdInfo:           d.info,
 		fleet.CmdStatus:         d.status,
 		fleet.CmdTaskList:       d.listUnits(status.KindTask),
-		fleet.CmdTaskStart:      d.unitAction(status.KindTask, Units.Start),
-		fleet.CmdTaskStop:       d.unitAction(status.KindTask, Units.Stop),
-		fleet.CmdTaskRestart:    d.unitAction(status.KindTask, Units.Restart),
+		fleet.CmdTaskStart:      d.unitAction(status.KindTask, Units.Start, isStarted),
+		fleet.CmdTaskStop:       d.unitAction(status.KindTask, Units.Stop, isStopped),
+		fleet.CmdTaskRestart:    d.unitAction(status.KindTask, Units.Restart, isRestarted),
 		fleet.CmdServiceList:    d.listUnits(status.KindService),
-		fleet.CmdServiceEnable:  d.serviceToggle(Units.Enable),
-		fleet.CmdServiceDisable: d.serviceToggle(Units.Disable),
-		fleet.CmdServiceRestart: d.unitAction(status.KindService, Units.Restart),
+		fleet.CmdServiceEnable:  d.serviceToggle(Units.Enable, isStarted),
+		fleet.CmdServiceDisable: d.serviceToggle(Units.Disable, isStopped),
+		fleet.CmdServiceRestart: d.unitAction(status.KindService, Units.Restart, isRestarted),
 		fleet.CmdLogs:           d.logs,
 		fleet.CmdLogFollow:      d.logFollow,
 		fleet.CmdScheduleList:   d.scheduleList,
@@ -103,9 +103,11 @@ func (d *Dispatcher) listUnits(kind string) handlerFunc {
 }
 
 // unitAction applies act to every unit of kind matching args.name, one
-// exact name at a time so that a task pattern never touches a service.
-func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, error)) handlerFunc {
-	return func(_ context.Context, req fleet.Request) (any, error) {
+// exact name at a time so that a task pattern never touches a service,
+// then waits (bounded, see waitSettled) until each reflects the action,
+// and replies with the units as they are then.
+func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, error), settled settledFunc) handlerFunc {
+	return func(ctx context.Context, req fleet.Request) (any, error) {
 		if d.deps.Units == nil {
 			return nil, unavailable("supervisor")
 		}
@@ -120,19 +122,21 @@ func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, 
 			}
 			return nil, err
 		}
+		before := unitsByName(d.deps.Units.Units(), kind, names)
 		for _, n := range names {
 			if _, err := act(d.deps.Units, n); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
 			}
 		}
+		d.waitSettled(ctx, req, before, settled)
 		return fleet.UnitsResult{Units: filterUnits(d.deps.Units.Units(), kind, names)}, nil
 	}
 }
 
-func (d *Dispatcher) serviceToggle(act func(Units, string) error) handlerFunc {
+func (d *Dispatcher) serviceToggle(act func(Units, string) error, settled settledFunc) handlerFunc {
 	return d.unitAction(status.KindService, func(u Units, name string) ([]string, error) {
 		return []string{name}, act(u, name)
-	})
+	}, settled)
 }
 
 // filterUnits keeps the units of kind, and only those named when names is not nil.

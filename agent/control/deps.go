@@ -24,6 +24,8 @@ type Units interface {
 	Restart(name string) ([]string, error)
 	Enable(name string) error
 	Disable(name string) error
+	// WaitFor blocks until the unit named name satisfies cond or ctx ends.
+	WaitFor(ctx context.Context, name string, cond func(status.Unit) bool) (status.Unit, error)
 }
 
 // Schedules is the scheduler as remote commands may use it.

@@ -37,6 +37,7 @@ type Dispatcher struct {
 	limit       int
 	workers     int
 	stopTimeout time.Duration
+	actionWait  time.Duration
 	classify    func(error) *fleet.Error
 	cache       *fleet.ReplyCache
 	started     time.Time
@@ -69,6 +70,11 @@ func WithWorkers(n int) Option { return func(d *Dispatcher) { d.workers = max(n,
 // the end. Default: DefaultStopTimeout.
 func WithStopTimeout(t time.Duration) Option { return func(d *Dispatcher) { d.stopTimeout = t } }
 
+// WithActionWait bounds how long task.* and service.* commands wait for
+// their units to reflect the action before replying. Default:
+// DefaultActionWait (3 * time.Second).
+func WithActionWait(t time.Duration) Option { return func(d *Dispatcher) { d.actionWait = t } }
+
 // WithClassifier maps dependency errors to protocol errors (for example a
 // back end's own not-found error); it returns nil to fall back to the
 // default mapping. Default: none.
@@ -87,7 +93,7 @@ func New(dev string, deps Deps, opts ...Option) (*Dispatcher, error) {
 	d := &Dispatcher{
 		dev: dev, deps: deps, clock: clockwork.NewRealClock(),
 		log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		workers: DefaultWorkers, stopTimeout: DefaultStopTimeout,
+		workers: DefaultWorkers, stopTimeout: DefaultStopTimeout, actionWait: DefaultActionWait,
 	}
 	for _, o := range opts {
 		o(d)
@@ -169,8 +175,13 @@ func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply flee
 	}()
 	res, err := h(ctx, req)
 	if err != nil {
-		d.log.Info("command failed", "cmd", req.Cmd, "id", req.ID, "err", err)
-		return fleet.ErrorReply(req.ID, d.protocolError(err))
+		pe := d.protocolError(err)
+		level := slog.LevelInfo // the requester's mistake
+		if pe.Code == fleet.CodeInternal {
+			level = slog.LevelWarn
+		}
+		d.log.Log(ctx, level, "command failed", "cmd", req.Cmd, "id", req.ID, "code", pe.Code, "err", err)
+		return fleet.ErrorReply(req.ID, pe)
 	}
 	return fleet.ResultReply(req.ID, res)
 }

@@ -52,6 +52,11 @@ type fakeUnits struct {
 	mu    sync.Mutex
 	units []status.Unit
 	calls []string
+	// lazy units take an action's new state only when WaitFor is
+	// called, like the real supervisor whose units change after the
+	// call returns.
+	lazy    bool
+	pending map[string]status.State
 }
 
 func (f *fakeUnits) Units() []status.Unit {
@@ -77,12 +82,41 @@ func (f *fakeUnits) act(verb string, name string, st status.State) ([]string, er
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, verb+" "+name)
+	if f.lazy {
+		if f.pending == nil {
+			f.pending = map[string]status.State{}
+		}
+		f.pending[name] = st
+		return []string{name}, nil
+	}
+	f.setLocked(name, st)
+	return []string{name}, nil
+}
+
+func (f *fakeUnits) setLocked(name string, st status.State) {
 	for i := range f.units {
 		if f.units[i].Name == name {
 			f.units[i].State = st
+			if st == status.Running {
+				f.units[i].Profile.Starts++
+			}
 		}
 	}
-	return []string{name}, nil
+}
+
+func (f *fakeUnits) WaitFor(_ context.Context, name string, cond func(status.Unit) bool) (status.Unit, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st, ok := f.pending[name]; ok {
+		delete(f.pending, name)
+		f.setLocked(name, st)
+	}
+	for _, u := range f.units {
+		if u.Name == name && cond(u) {
+			return u, nil
+		}
+	}
+	return status.Unit{}, fmt.Errorf("%w: %s not settled", ErrNotFound, name)
 }
 
 func (f *fakeUnits) Start(n string) ([]string, error)   { return f.act("start", n, status.Running) }

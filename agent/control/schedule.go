@@ -3,6 +3,9 @@ package control
 import (
 	"context"
 	"fmt"
+	"path"
+	"slices"
+	"strings"
 
 	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
@@ -35,29 +38,59 @@ func (d *Dispatcher) scheduleAdd(_ context.Context, req fleet.Request) (any, err
 	if err := s.Add(a); err != nil {
 		return nil, fmt.Errorf("schedule.add %s: %w", a.Name, err)
 	}
-	return fleet.JobsResult{Jobs: jobsNamed(s.Jobs(), a.Name)}, nil
+	return fleet.JobsResult{Jobs: jobsNamed(s.Jobs(), []string{a.Name})}, nil
 }
 
+// scheduleAction applies act to every job matching args.name ('*'
+// wildcards, path.Match syntax, as for tasks) and returns those jobs.
 func (d *Dispatcher) scheduleAction(act func(Schedules, string) error) handlerFunc {
 	return func(_ context.Context, req fleet.Request) (any, error) {
-		if d.deps.Schedules == nil {
+		s := d.deps.Schedules
+		if s == nil {
 			return nil, unavailable("scheduler")
 		}
-		name, err := nameArg(req)
+		pattern, err := nameArg(req)
 		if err != nil {
 			return nil, err
 		}
-		if err := act(d.deps.Schedules, name); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", req.Cmd, name, err)
+		names, err := matchJobs(s.Jobs(), pattern)
+		if err != nil {
+			return nil, err
 		}
-		return fleet.JobsResult{Jobs: jobsNamed(d.deps.Schedules.Jobs(), name)}, nil
+		for _, n := range names {
+			if err := act(s, n); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
+			}
+		}
+		return fleet.JobsResult{Jobs: jobsNamed(s.Jobs(), names)}, nil
 	}
 }
 
-func jobsNamed(all []status.Job, name string) []status.Job {
+// matchJobs returns the names of the jobs matching pattern; a name
+// without wildcards is returned as is (the scheduler reports it missing).
+func matchJobs(all []status.Job, pattern string) ([]string, error) {
+	if !strings.ContainsAny(pattern, "*?[") {
+		return []string{pattern}, nil
+	}
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, fleet.Errorf(fleet.CodeBadRequest, "bad pattern %q: %v", clip(pattern), err)
+	}
+	var names []string
+	for _, j := range all {
+		if ok, _ := path.Match(pattern, j.Name); ok {
+			names = append(names, j.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, fleet.Errorf(fleet.CodeNotFound, "no job matches %q", clip(pattern))
+	}
+	return names, nil
+}
+
+func jobsNamed(all []status.Job, names []string) []status.Job {
 	out := []status.Job{}
 	for _, j := range all {
-		if j.Name == name {
+		if slices.Contains(names, j.Name) {
 			out = append(out, j)
 		}
 	}

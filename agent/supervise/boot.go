@@ -121,7 +121,7 @@ func (s *Supervisor) failDependent(name, reason string) error {
 		u.st.Reason, u.st.Error = reason, ""
 		s.setStateLocked(u, status.Failed, s.clock.Now())
 	}
-	s.log.Error("service not started", "service", name, "reason", reason)
+	s.base.With("component", Source(status.KindService, name)).Error("service not started", "reason", reason)
 	return fmt.Errorf("supervise: service %q: %s", name, reason)
 }
 

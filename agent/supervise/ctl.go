@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"maps"
 
+	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/status"
 )
 
@@ -11,16 +12,32 @@ import (
 // args, the watchdog heartbeat, a logger, and the process details of exec
 // units. Its methods are safe for concurrent use.
 type Ctl struct {
-	name string
-	args map[string]any
-	s    *Supervisor
-	u    *unit
-	l    *loop
-	wd   *watchdog
+	name   string
+	source string
+	args   map[string]any
+	s      *Supervisor
+	u      *unit
+	l      *loop
+	wd     *watchdog
 }
 
 func (s *Supervisor) newCtl(u *unit, l *loop) *Ctl {
-	return &Ctl{name: u.st.Name, args: u.st.Args, s: s, u: u, l: l}
+	return &Ctl{name: u.st.Name, source: Source(u.st.Kind, u.st.Name), args: u.st.Args, s: s, u: u, l: l}
+}
+
+// Source returns the journal source of a unit's records: task:<name> for
+// a task, svc:<name> for a service (the journal's PrefixTask and
+// PrefixService).
+func Source(kind, name string) string {
+	if kind == status.KindService {
+		return journal.PrefixService + name
+	}
+	return journal.PrefixTask + name
+}
+
+// unitLog is the logger of u's own records.
+func (s *Supervisor) unitLog(u *unit) *slog.Logger {
+	return s.base.With("component", Source(u.st.Kind, u.st.Name))
 }
 
 // Name returns the unit's name (for a task, possibly name@N).
@@ -34,8 +51,9 @@ func (c *Ctl) Args() map[string]any { return maps.Clone(c.args) }
 // nothing.
 func (c *Ctl) Beat() { c.wd.beat() }
 
-// Logger returns the supervisor's logger with the unit's name attached.
-func (c *Ctl) Logger() *slog.Logger { return c.s.log.With("unit", c.name) }
+// Logger returns the supervisor's logger with the unit's journal source
+// attached: task:<name> or svc:<name> (see Source).
+func (c *Ctl) Logger() *slog.Logger { return c.s.base.With("component", c.source) }
 
 // SetPID records the process id of an exec unit's process (0 when none).
 func (c *Ctl) SetPID(pid int) {

@@ -50,7 +50,7 @@ func (s *Supervisor) beginRun(u *unit, l *loop, first bool) (*Ctl, context.Conte
 	}
 	if !u.limiter.Allow(now) {
 		u.st.Reason = u.limiter.Reason()
-		s.log.Warn("unit failed", "unit", u.st.Name, "reason", u.st.Reason)
+		s.unitLog(u).Warn("unit failed", "reason", u.st.Reason)
 		s.setStateLocked(u, status.Failed, now)
 		return nil, nil, false
 	}
@@ -106,7 +106,7 @@ func (s *Supervisor) endByItselfLocked(u *unit, out outcome, watchdog bool, ran 
 	if failed {
 		state = status.Failed
 		s.recordErrorLocked(u, out)
-		s.log.Warn("unit failed", "unit", u.st.Name, "err", out.err)
+		s.unitLog(u).Warn("unit failed", "err", out.err)
 	}
 	if watchdog {
 		u.st.Reason = "watchdog: " + out.err.Error()

@@ -25,6 +25,7 @@ func WithClock(c clockwork.Clock) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(s *Supervisor) {
 		if l != nil {
+			s.base = l
 			s.log = l.With("component", "supervise")
 		}
 	}
@@ -52,5 +53,6 @@ func WithOnChange(f func()) Option {
 func defaults(s *Supervisor) {
 	s.clock = clockwork.NewRealClock()
 	s.log = slog.New(slog.DiscardHandler)
+	s.base = s.log
 	s.rnd = rand.Float64
 }

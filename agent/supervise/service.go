@@ -37,7 +37,7 @@ func (s *Supervisor) AddService(spec ServiceSpec) error {
 	if loadErr != nil {
 		u.st.Error, u.st.Reason = loadErr.Error(), "not loaded"
 		s.setStateLocked(u, status.Failed, s.clock.Now())
-		s.log.Error("service not loaded", "service", spec.Name, "err", loadErr)
+		s.base.With("component", Source(status.KindService, spec.Name)).Error("service not loaded", "err", loadErr)
 		return fmt.Errorf("supervise: service %q not loaded: %w", spec.Name, loadErr)
 	}
 	s.changedLocked()

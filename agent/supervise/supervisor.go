@@ -22,6 +22,7 @@ import (
 type Supervisor struct {
 	clock    clockwork.Clock
 	log      *slog.Logger
+	base     *slog.Logger // WithLogger's logger, for the units' sources
 	rnd      func() float64
 	stateDir string
 	notify   notifier

@@ -1,0 +1,80 @@
+package control
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
+)
+
+// DefaultActionWait bounds how long task.* and service.* commands wait for
+// their units to reflect the action before replying; a request's exp, when
+// sooner, bounds it too.
+const DefaultActionWait = 3 * time.Second
+
+// settledFunc returns, given a unit's status before the action, the
+// condition its status meets once the action has taken effect.
+type settledFunc func(before status.Unit) func(status.Unit) bool
+
+// isStarted holds once a start took effect: running, or failed or in
+// backoff, or done after a new start (a short task).
+func isStarted(before status.Unit) func(status.Unit) bool {
+	return func(u status.Unit) bool {
+		switch u.State {
+		case status.Running, status.Failed, status.Backoff:
+			return true
+		case status.Done:
+			return u.Profile.Starts > before.Profile.Starts
+		}
+		return false
+	}
+}
+
+// isRestarted holds once a new start happened (Profile.Starts increased)
+// and it took effect.
+func isRestarted(before status.Unit) func(status.Unit) bool {
+	started := isStarted(before)
+	return func(u status.Unit) bool {
+		return u.Profile.Starts > before.Profile.Starts && (started(u) || u.State == status.Done)
+	}
+}
+
+// isStopped holds once the unit has ended: stopped, failed or done.
+func isStopped(status.Unit) func(status.Unit) bool {
+	return func(u status.Unit) bool {
+		return u.State == status.Stopped || u.State == status.Failed || u.State == status.Done
+	}
+}
+
+// unitsByName returns the units of kind named in names, keyed by name.
+func unitsByName(all []status.Unit, kind string, names []string) map[string]status.Unit {
+	out := make(map[string]status.Unit, len(names))
+	for _, u := range all {
+		if u.Kind == kind && slices.Contains(names, u.Name) {
+			out[u.Name] = u
+		}
+	}
+	return out
+}
+
+// waitSettled waits, at most DefaultActionWait or until req's exp, for
+// each unit in before to meet its settled condition. A unit that does not
+// settle in time is reported as it is then.
+func (d *Dispatcher) waitSettled(ctx context.Context, req fleet.Request, before map[string]status.Unit, settled settledFunc) {
+	ctx, cancel := clockwork.WithTimeout(ctx, d.clock, d.actionWait)
+	defer cancel()
+	if req.Exp != nil {
+		var cancelExp context.CancelFunc
+		ctx, cancelExp = clockwork.WithDeadline(ctx, d.clock, *req.Exp)
+		defer cancelExp()
+	}
+	for name, u := range before {
+		if _, err := d.deps.Units.WaitFor(ctx, name, settled(u)); err != nil {
+			d.log.Debug("unit did not settle before the reply", "cmd", req.Cmd, "unit", name, "err", err)
+		}
+	}
+}
