@@ -6,11 +6,11 @@ import (
 )
 
 // updateMemoryBudget is how much the Go runtime's memory may grow while an
-// update runs: one chunk window (8 x 64 KiB). Chunks are garbage as soon as
+// update runs: half a chunk window (8 x 64 KiB). Chunks are garbage as soon as
 // they are written, but paho allocates each one twice (packet and
 // payload), so with the usual GOGC the heap grows by several windows
 // before a collection.
-const updateMemoryBudget = 512 << 10
+const updateMemoryBudget = 256 << 10
 
 // memorySamples are the runtime metrics whose difference is the memory
 // the Go runtime holds from the OS (mapped and not released).

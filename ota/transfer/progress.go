@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
 	"github.com/drover-iot/drover/internal/atomicfile"
+	"github.com/drover-iot/drover/ota/manifest"
 )
 
 // progressVersion is the version of the persisted progress record.
@@ -21,6 +23,8 @@ type progress struct {
 	SHA256 string `json:"sha256"`
 	// Done is a bitmap: bit i of byte i/8 is chunk i.
 	Done []byte `json:"done"`
+	// dirty is set when chunks were added since the last save.
+	dirty bool
 }
 
 func newProgress(sha string, chunks int) *progress {
@@ -28,7 +32,7 @@ func newProgress(sha string, chunks int) *progress {
 }
 
 func (p *progress) has(i int) bool { return p.Done[i/8]&(1<<(i%8)) != 0 }
-func (p *progress) set(i int)      { p.Done[i/8] |= 1 << (i % 8) }
+func (p *progress) set(i int)      { p.Done[i/8] |= 1 << (i % 8); p.dirty = true }
 
 // count is the number of done chunks among the first n.
 func (p *progress) count(n int) int {
@@ -68,5 +72,27 @@ func (p *progress) save(path string) error {
 	if err := atomicfile.Write(path, b, 0o600); err != nil {
 		return fmt.Errorf("transfer: save progress: %w", err)
 	}
+	p.dirty = false
 	return nil
+}
+
+// recoverWritten marks the chunks that the staging file already holds
+// intact but the progress does not list: those written after the last
+// save of an interrupted Fetch. Each is checked against its sha256, so
+// nothing unverified is trusted; a read error only means the chunk is
+// fetched again.
+func recoverWritten(file io.ReaderAt, blob manifest.Blob, p *progress) {
+	buf := make([]byte, blob.ChunkSize)
+	for i := range blob.Chunks {
+		if p.has(i) {
+			continue
+		}
+		n := blob.ChunkLen(i)
+		if _, err := file.ReadAt(buf[:n], int64(i)*int64(blob.ChunkSize)); err != nil {
+			continue
+		}
+		if chunkOK(blob, i, buf[:n]) {
+			p.set(i)
+		}
+	}
 }
