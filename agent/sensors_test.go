@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/drover-iot/drover/agent/config"
+	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
@@ -129,6 +132,9 @@ func TestSensorOutputs(t *testing.T) {
 	if snap := a.snapshot(); !hasSensor(snap.Sensors, "sim") {
 		t.Errorf("status sensors %+v lack sim", snap.Sensors)
 	}
+	// The sampler counts a failed read before it logs it: once the log
+	// record is there, the count is too.
+	awaitJournal(t, a, `sensor read failed sensor=bad`)
 	out := scrapeAgent(t, a)
 	for _, want := range []string{`drover_sensor_temperature_celsius{sensor="sim"}`, `drover_sensor_reads_total{sensor="sim"}`,
 		`drover_sensor_read_errors_total{sensor="bad"}`} {
@@ -138,6 +144,19 @@ func TestSensorOutputs(t *testing.T) {
 	}
 	if strings.Contains(out, `drover_sensor_read_errors_total{sensor="bad"} 0`) {
 		t.Error("the failing sensor's errors are not counted")
+	}
+}
+
+// awaitJournal waits until a record of the agent's journal matches re
+// (replaying the held records, so one logged earlier counts).
+func awaitJournal(t *testing.T, a *Agent, re string) {
+	t.Helper()
+	f := a.journal.Follow(journal.Query{Grep: regexp.MustCompile(re), AfterSeq: 1}, 16)
+	defer f.Close()
+	select {
+	case <-f.C():
+	case <-time.After(waitFor):
+		t.Fatalf("no journal record matching %q", re)
 	}
 }
 
