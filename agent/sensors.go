@@ -39,7 +39,7 @@ var (
 // machine's system sensors (builtin.DefaultSensors), and registers the
 // sensor service kind. A bad sensor is a config error.
 func (a *Agent) buildSensors() error {
-	env := sensors.Env{Clock: a.clock, Logger: a.log.With("component", "sensors")}
+	env := sensors.Env{Clock: a.clock, Logger: a.log.With("component", "sensors"), OpenI2C: openI2C}
 	var items []sensors.Scheduled
 	var err error
 	if a.cfg.Sensors == nil {
@@ -160,6 +160,20 @@ func (p *sensorPart) Readings() []status.Reading {
 	var out []status.Reading
 	for _, s := range p.all {
 		out = append(out, s.Latest()...)
+	}
+	return out
+}
+
+// Errors returns the sensors whose last read failed (status).
+func (p *sensorPart) Errors() []status.SensorError {
+	var out []status.SensorError
+	for _, s := range p.all {
+		for _, st := range s.Status() {
+			if st.ConsecutiveFailures > 0 && st.LastError != "" {
+				out = append(out, status.SensorError{Sensor: st.Name, Error: st.LastError,
+					Failures: st.Failures, Consecutive: st.ConsecutiveFailures, LastRead: st.LastRead})
+			}
+		}
 	}
 	return out
 }

@@ -67,6 +67,7 @@ func (a *Agent) snapshot() status.Snapshot {
 	}
 	s.Jobs = schedAdapter{a.sched, a.reg}.Jobs()
 	s.Sensors = a.sensors.Readings()
+	s.SensorErrors = a.sensors.Errors()
 	if a.ota != nil {
 		s.OTA = a.ota.Status()
 	}

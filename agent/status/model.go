@@ -98,6 +98,16 @@ type Reading struct {
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
+// SensorError is a sensor whose last read failed.
+type SensorError struct {
+	Sensor string `json:"sensor"`
+	Error  string `json:"error"`
+	// Failures counts failed reads since start; Consecutive those in a row.
+	Failures    uint64     `json:"failures"`
+	Consecutive int        `json:"consecutive_failures"`
+	LastRead    *time.Time `json:"last_read,omitempty"`
+}
+
 // Snapshot is the whole status of a device at one instant, as published on
 // drover/<dev>/status and returned by the status command.
 type Snapshot struct {
@@ -109,6 +119,9 @@ type Snapshot struct {
 	Services []Unit    `json:"services"`
 	Jobs     []Job     `json:"jobs"`
 	Sensors  []Reading `json:"sensors,omitempty"`
+	// SensorErrors lists the sensors whose last read failed, with the
+	// error, so a failing sensor shows in status rather than missing.
+	SensorErrors []SensorError `json:"sensor_errors,omitempty"`
 	// OTA is the OTA state machine's status, owned by the ota package.
 	OTA any `json:"ota,omitempty"`
 }

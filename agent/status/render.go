@@ -65,7 +65,10 @@ func RenderText(w io.Writer, s Snapshot, opt TextOptions) error {
 			writeJob(&b, j, opt)
 		}
 	})
-	section(&b, "Sensors", len(s.Sensors), func() { writeReadings(&b, s.Sensors, opt) })
+	section(&b, "Sensors", len(s.Sensors)+len(s.SensorErrors), func() {
+		writeReadings(&b, s.Sensors, opt)
+		writeSensorErrors(&b, s.SensorErrors)
+	})
 	writeOTA(&b, s.OTA)
 	_, err := io.WriteString(w, b.String())
 	return err

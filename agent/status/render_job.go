@@ -83,6 +83,12 @@ func writeReadings(b *strings.Builder, rs []Reading, opt TextOptions) {
 	}
 }
 
+func writeSensorErrors(b *strings.Builder, es []SensorError) {
+	for _, e := range es {
+		fmt.Fprintf(b, "  %s %s: error: %s (%d failed reads)\n", glyphs[Failed], e.Sensor, e.Error, e.Failures)
+	}
+}
+
 func formatValue(v float64) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", v), "0"), ".")
 }
