@@ -70,6 +70,8 @@ type Agent struct {
 	// errors once the agent closes it.
 	brokerClosing atomic.Bool
 
+	selftestArgs []string // of the new binary's selftest before an OTA swap
+
 	mu    sync.Mutex
 	tasks []supervise.TaskSpec // added when Run starts
 }
@@ -87,6 +89,29 @@ func WithClock(c clockwork.Clock) Option { return func(a *Agent) { a.clock = c }
 // WithStopTimeout bounds the stop of each part. Default: DefaultStopTimeout.
 func WithStopTimeout(d time.Duration) Option { return func(a *Agent) { a.stopTimeout = d } }
 
+// WithSelftestArgs sets the arguments of the new binary's selftest, run
+// before an OTA swap, so that it checks this device's config. Default:
+// SelftestArgs(cfg, "") — the effective id, data dir and broker.
+func WithSelftestArgs(args ...string) Option {
+	return func(a *Agent) { a.selftestArgs = args }
+}
+
+// SelftestArgs returns the arguments of `agent selftest` for the
+// effective cfg: the config file (when not empty) and the values that
+// flags or the environment may have overridden (--id, --data-dir,
+// --broker).
+func SelftestArgs(cfg *config.Config, configPath string) []string {
+	args := []string{"selftest"}
+	if configPath != "" {
+		args = append(args, "--config", configPath)
+	}
+	args = append(args, "--id", cfg.ID, "--data-dir", cfg.DataDir)
+	if cfg.Broker.URL != "" {
+		args = append(args, "--broker", cfg.Broker.URL)
+	}
+	return args
+}
+
 // New checks cfg and builds every part; nothing runs before Run. An
 // invalid device id gives an error wrapping ErrConfig.
 func New(cfg *config.Config, opts ...Option) (*Agent, error) {
@@ -97,6 +122,9 @@ func New(cfg *config.Config, opts ...Option) (*Agent, error) {
 		topics: fleet.Topics{Prefix: cfg.Prefix}, statusCh: make(chan struct{}, 1), restart: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(a)
+	}
+	if a.selftestArgs == nil {
+		a.selftestArgs = SelftestArgs(cfg, "")
 	}
 	a.started = a.clock.Now()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {

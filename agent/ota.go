@@ -58,7 +58,7 @@ func (a *Agent) buildOTA() error {
 		StateDir: filepath.Join(a.cfg.DataDir, otaDir), Prefix: a.cfg.Prefix,
 		Version: version.Version, Build: version.BuildNumber(),
 		TrustedKeys: a.cfg.OTA.TrustedKeys, AllowDowngrade: a.cfg.OTA.AllowDowngrade, Trial: a.cfg.OTA.Trial.D(),
-		Stall:    otaStall,
+		Stall: otaStall, SelftestArgs: a.selftestArgs,
 		OnStatus: o.onStatus, Exec: o.exec, Clock: a.clock, Logger: o.log,
 	}, o.conn)
 	if err != nil {

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/drover-iot/drover/agent"
+	"github.com/drover-iot/drover/agent/config"
 )
 
 func noEnv(string) string { return "" }
@@ -112,5 +115,36 @@ func TestFlagsOverrideEnv(t *testing.T) {
 	}
 	if o.ov.ID != "flagid" || o.ov.BrokerURL != "tcp://env:1883" {
 		t.Errorf("overrides %+v: want the flag's id and the env's broker", o.ov)
+	}
+}
+
+// TestSelftestArgsRoundTrip: the args the agent gives the new binary's
+// selftest (OTA) make it load the running agent's effective config.
+func TestSelftestArgsRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "agent.yaml")
+	if err := os.WriteFile(file, []byte("id: fileid\nmetrics:\n  enabled: false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DROVER_BROKER": "tcp://envbroker:1883"}
+	o, _, err := parseFlags([]string{"--config", file, "--id", "flagid", "--data-dir", dir}, &bytes.Buffer{}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	running, err := config.LoadWith(o.config, o.ov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := agent.SelftestArgs(running, absPath(o.config))
+	o2, rest, err := parseFlags(args, &bytes.Buffer{}, noEnv) // the new binary may not see the env
+	if err != nil || len(rest) != 1 || rest[0] != "selftest" {
+		t.Fatalf("parse %q: rest %q, err %v", args, rest, err)
+	}
+	got, err := config.LoadWith(o2.config, o2.ov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != "flagid" || got.DataDir != dir || got.Broker.URL != "tcp://envbroker:1883" || o2.config != file {
+		t.Errorf("selftest sees id %q data dir %q broker %q config %q; want the running agent's", got.ID, got.DataDir, got.Broker.URL, o2.config)
 	}
 }

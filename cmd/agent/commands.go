@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/drover-iot/drover/agent"
@@ -65,6 +66,18 @@ func selftest(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// absPath makes path absolute, so the new binary's selftest finds the
+// file whatever its working directory; "" stays "".
+func absPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
 func describeFile(path string) string {
 	if path == "" {
 		return "no file, defaults"
@@ -81,7 +94,7 @@ func serve(ctx context.Context, o options, stderr io.Writer) int {
 		printErr(stderr, err)
 		return exitConfig
 	}
-	a, err := agent.New(cfg, agent.WithLogger(log))
+	a, err := agent.New(cfg, agent.WithLogger(log), agent.WithSelftestArgs(agent.SelftestArgs(cfg, absPath(o.config))...))
 	if err != nil {
 		printErr(stderr, err)
 		return exitConfig
