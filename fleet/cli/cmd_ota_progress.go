@@ -22,15 +22,23 @@ type progressView interface {
 // newProgressView draws bars on a terminal and prints plain lines (one per
 // change) otherwise.
 func (a *app) newProgressView(devs []string) progressView {
-	if raw, ok := terminal(a.opts.Stdout); ok {
+	return progressViewFor(a.opts.Stdout, devs, terminal)
+}
+
+// isTerminal returns the raw writer under out when out is a terminal.
+type isTerminal func(out io.Writer) (io.Writer, bool)
+
+// progressViewFor is newProgressView with the terminal check injected.
+func progressViewFor(out io.Writer, devs []string, term isTerminal) progressView {
+	if raw, ok := term(out); ok {
 		v := &barView{w: raw, devs: devs, lines: map[string]string{}}
 		v.draw(false)
 		return v
 	}
-	return &lineView{w: a.opts.Stdout, last: map[string]string{}}
+	return &lineView{w: out, last: map[string]string{}}
 }
 
-// terminal returns the raw writer under out when it is a terminal.
+// terminal is the isTerminal of a real terminal: a character device.
 func terminal(out io.Writer) (io.Writer, bool) {
 	if tw, ok := out.(terminalWriter); ok {
 		out = tw.w
@@ -43,7 +51,9 @@ func terminal(out io.Writer) (io.Writer, bool) {
 	return f, err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// lineView prints "dev: state" whenever a device's line changes.
+// lineView prints "dev: state" whenever a device's line changes. Text from
+// devices is escaped, as on a terminal: a log or a pipe gets no control
+// characters from them either.
 type lineView struct {
 	mu   sync.Mutex
 	w    io.Writer
@@ -51,7 +61,7 @@ type lineView struct {
 }
 
 func (v *lineView) update(dev string, r state.Record) {
-	line := stateLine(r)
+	line := string(escapeControls([]byte(stateLine(r))))
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.last[dev] == line {

@@ -74,7 +74,11 @@ func (a *app) publish(cmd *cobra.Command, binary string, f publishFlags) error {
 
 // prepare writes the unsigned manifest for `minisign -Sm`.
 func (a *app) prepare(o transfer.PublishOptions, path string) error {
-	m, data, err := transfer.Prepare(o)
+	m, _, err := transfer.Prepare(o) // the second value is the delta patch, made again by publish
+	if err != nil {
+		return err
+	}
+	data, err := m.Marshal()
 	if err != nil {
 		return err
 	}

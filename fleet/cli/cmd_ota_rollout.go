@@ -33,7 +33,7 @@ func (a *app) otaRolloutCmd() *cobra.Command {
 		Short: "Drive a staged rollout (canary, then waves); pause, resume, abort, status",
 		Long: "rollout pushes the artifact to a canary set, then to waves of cumulative percentages,\n" +
 			"advancing when every reached device succeeded and pausing (or aborting) past --max-failures\n" +
-			"percent. Its state is kept in " + rolloutDir() + ", so running the same command again\n" +
+			"percent. Its state is kept in " + a.rolloutDir() + ", so running the same command again\n" +
 			"continues it; pause/resume/abort act on a running rollout from another terminal.",
 		Args: cobra.NoArgs,
 	}
@@ -52,21 +52,20 @@ func (a *app) otaRolloutCmd() *cobra.Command {
 	return cmd
 }
 
-// rolloutDir is where rollout state files live: $XDG_STATE_HOME/drover
-// (default ~/.local/state/drover).
-func rolloutDir() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+// rolloutDir is where rollout state files live: $XDG_STATE_HOME/drover/rollouts
+// (default ~/.local/state/drover/rollouts), read through Options.Getenv.
+func (a *app) rolloutDir() string {
+	if d := a.opts.Getenv("XDG_STATE_HOME"); d != "" {
 		return filepath.Join(d, "drover", "rollouts")
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return filepath.Join(os.TempDir(), "drover-rollouts")
+	if home := a.opts.Getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "state", "drover", "rollouts")
 	}
-	return filepath.Join(home, ".local", "state", "drover", "rollouts")
+	return filepath.Join(os.TempDir(), "drover-rollouts")
 }
 
 func (a *app) rolloutPath(artifact string) string {
-	return filepath.Join(rolloutDir(), a.s.Prefix+"-"+artifact+".json")
+	return filepath.Join(a.rolloutDir(), a.s.Prefix+"-"+artifact+".json")
 }
 
 // rollout starts the plan, or continues the rollout already persisted.
