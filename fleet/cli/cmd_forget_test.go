@@ -100,6 +100,9 @@ func TestConfigFileErrors(t *testing.T) {
 					t.Errorf("stderr lacks %q: %q", w, errOut)
 				}
 			}
+			if code, out, _ := fleetctl(t, nil, "version", "--config", path); code != 0 || !strings.Contains(out, "fleetctl ") {
+				t.Errorf("version with a bad config file: exit %d, %q", code, out)
+			}
 		})
 	}
 }
