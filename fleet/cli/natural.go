@@ -57,12 +57,9 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 func sortNatural[T any](items []T, name func(T) string) {
 	slices.SortStableFunc(items, func(x, y T) int {
 		a, b := name(x), name(y)
-		switch {
-		case naturalLess(a, b):
-			return -1
-		case naturalLess(b, a):
-			return 1
+		if c := naturalCompare(a, b); c != 0 {
+			return c
 		}
-		return 0
+		return strings.Compare(a, b)
 	})
 }
