@@ -94,8 +94,8 @@ func TestBrokerRestart(t *testing.T) {
 	startAgent(t, m.url(), dev, t.TempDir(), metricsAddr(t))
 	w := watch(t, m.url(), "drover/"+dev+"/#")
 	w.expect("drover/"+dev+"/state", "online")
-	m.p.stop(t, syscall.SIGTERM)
-	m.start() // same port, no persistence: retained state is gone
+	m.Stop()
+	m.Start() // same port, no persistence: retained state is gone
 	w.expect("drover/"+dev+"/state", "online")
 	w.expect("drover/"+dev+"/info", `"id":"`+dev+`"`)
 	if out, code := fleetctl(t, m.url(), "ping", dev); code != 0 {

@@ -8,26 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drover-iot/drover/test/internal/harness"
 )
 
-// pollEvery is the pause between two checks of a condition with a deadline.
-const pollEvery = 100 * time.Millisecond
-
-// eventually checks cond until it holds, failing the test after within; cond
-// returns whether it holds and what it saw (for the failure message).
+// eventually checks cond until it holds, failing the test after within
+// (harness.Eventually).
 func eventually(t testing.TB, within time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		ok, saw := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not true within %v; last saw:\n%s", what, within, saw)
-		}
-		time.Sleep(pollEvery) // polling a condition with a deadline
-	}
+	harness.Eventually(t, within, what, cond)
 }
 
 // writeFile writes content to name in a new temporary directory.

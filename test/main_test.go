@@ -5,52 +5,23 @@
 package e2e
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/drover-iot/drover/test/internal/harness"
 )
 
 // bins are the built binaries, by name.
 var bins = map[string]string{}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "drover-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := build(dir)
-	if code == 0 {
-		code = m.Run()
-	}
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func build(dir string) int {
-	for _, name := range []string{"agent", "fleetctl"} {
-		out := filepath.Join(dir, name)
-		cmd := exec.Command("go", "build", "-o", out, "github.com/drover-iot/drover/cmd/"+name)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: build %s: %v\n", name, err)
-			return 1
-		}
-		bins[name] = out
-	}
-	return 0
+	harness.Main(m, "drover-e2e-", bins, []harness.Binary{
+		{Name: "agent", Pkg: "github.com/drover-iot/drover/cmd/agent"},
+		{Name: "fleetctl", Pkg: "github.com/drover-iot/drover/cmd/fleetctl"},
+	})
 }
 
 // need returns the path of a required tool, failing the test without it.
 func need(t testing.TB, names ...string) string {
 	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	t.Fatalf("%v not found: run `make test-deps` (installs mosquitto, mosquitto-clients, prometheus)", names)
-	return ""
+	return harness.Need(t, names...)
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +18,7 @@ const outageDev = "e2e5"
 // persistent session and is answered once the link is back.
 func TestRequestQueuedAcrossOutage(t *testing.T) {
 	m := startMosquitto(t)
-	p := startProxy(t, fmt.Sprintf("127.0.0.1:%d", m.port))
+	p := startProxy(t, fmt.Sprintf("127.0.0.1:%d", m.Port))
 	w := watch(t, m.url(), "drover/"+outageDev+"/state", "drover/"+outageDev+"/cmd")
 	startAgent(t, p.url(), outageDev, t.TempDir(), metricsAddr(t))
 	w.expect("drover/"+outageDev+"/state", "online")
@@ -72,12 +71,12 @@ func TestReplyQueuedAcrossBrokerRestart(t *testing.T) {
 	eventually(t, waitFor, "the agent sent its reply into the dead link", func() (bool, string) {
 		return p.Swallowed(`"id":"q1"`)
 	})
-	m.p.stop(t, syscall.SIGTERM)
+	m.Stop()
 	if _, err := os.Stat(filepath.Join(store, "mosquitto.db")); err != nil {
 		t.Fatalf("Mosquitto saved no session store: %v", err)
 	}
 	p.Swallow(false)
-	m.start()
+	m.Start()
 	w.expect("drover/"+outageDev+"/state", "online")
 	w.expect(replies, `"id":"q1","ok":true`) // after the birth: from the agent's queue
 }
@@ -89,7 +88,7 @@ func TestBirthRetriedWhileConnected(t *testing.T) {
 	t.Parallel()
 	const id = "e2e6"
 	m := startMosquitto(t)
-	p := startProxy(t, fmt.Sprintf("127.0.0.1:%d", m.port))
+	p := startProxy(t, fmt.Sprintf("127.0.0.1:%d", m.Port))
 	w := watch(t, m.url(), "drover/"+id+"/state", "drover/"+id+"/info")
 	startAgent(t, p.url(), id, t.TempDir(), metricsAddr(t))
 	w.expect("drover/"+id+"/state", "online")

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,19 +9,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/drover-iot/drover/test/internal/harness"
 )
 
 const waitFor = 30 * time.Second
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+func freePort(t testing.TB) int { return harness.FreePort(t) }
 
 // proc is a started child process.
 type proc struct {
@@ -77,13 +69,8 @@ func (p *proc) stop(t testing.TB, sig syscall.Signal) int {
 	return p.cmd.ProcessState.ExitCode()
 }
 
-// mosquitto is a broker on its own port and config file.
-type mosquitto struct {
-	t    testing.TB
-	port int
-	conf string
-	p    *proc
-}
+// mosquitto is a broker on its own port and config file (see harness).
+type mosquitto struct{ *harness.Mosquitto }
 
 func startMosquitto(t testing.TB) *mosquitto {
 	t.Helper()
@@ -91,47 +78,18 @@ func startMosquitto(t testing.TB) *mosquitto {
 	return startMosquittoWith(t, port, fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n", port))
 }
 
-// startMosquittoWith starts Mosquitto with conf, whose first listener is
-// port. Settings every test wants are added (no Nagle, a deep queue, and
-// as root: stay root so the broker can read the test's files).
+// startMosquittoWith starts Mosquitto with conf, whose first listener is port.
 func startMosquittoWith(t testing.TB, port int, conf string) *mosquitto {
 	t.Helper()
-	m := &mosquitto{t: t, port: port, conf: filepath.Join(t.TempDir(), "mosquitto.conf")}
-	conf = "set_tcp_nodelay true\nmax_queued_messages 10000\n" + conf
-	if os.Geteuid() == 0 {
-		conf = "user root\n" + conf
-	}
-	if err := os.WriteFile(m.conf, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	m.start()
-	return m
+	return &mosquitto{harness.StartMosquitto(t, port, conf)}
 }
 
-func (m *mosquitto) url() string { return fmt.Sprintf("tcp://127.0.0.1:%d", m.port) }
-
-func (m *mosquitto) start() {
-	m.t.Helper()
-	m.p = start(m.t, "mosquitto", need(m.t, "mosquitto", "/usr/sbin/mosquitto"), "-c", m.conf)
-	waitDial(m.t, fmt.Sprintf("127.0.0.1:%d", m.port))
-}
+func (m *mosquitto) url() string { return m.URL() }
 
 // waitDial polls until addr accepts TCP connections.
 func waitDial(t testing.TB, addr string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
-	defer cancel()
-	for {
-		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("%s not reachable: %v", addr, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
-	}
+	harness.WaitDial(t, addr, waitFor)
 }
 
 // startAgent runs the agent binary for device id against broker.

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -51,7 +50,7 @@ func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 	}
 	collect(func() bool { return len(got) >= 5 })
 	stopped := time.Now()
-	m.p.stop(t, syscall.SIGTERM)
+	m.Stop()
 	if _, err := os.Stat(filepath.Join(store, "mosquitto.db")); err != nil {
 		t.Fatalf("Mosquitto saved no session store: %v", err)
 	}
@@ -60,7 +59,7 @@ func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 		return q >= 10, fmt.Sprint(q)
 	})
 	restarted := time.Now()
-	m.start()
+	m.Start()
 	collect(func() bool { return len(got) > 0 && got[len(got)-1].After(restarted.Add(time.Second)) })
 
 	assertUnbroken(t, got[1:]) // the first read is at start, off the 5 Hz grid

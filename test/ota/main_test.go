@@ -6,10 +6,9 @@ package otae2e
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/drover-iot/drover/test/internal/harness"
 )
 
 const versionPkg = "github.com/drover-iot/drover/internal/version"
@@ -20,38 +19,13 @@ const versionPkg = "github.com/drover-iot/drover/internal/version"
 var bins = map[string]string{}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "drover-ota-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := buildAll(dir)
-	if code == 0 {
-		code = m.Run()
-	}
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func buildAll(dir string) int {
-	builds := []struct{ name, pkg, ldflags string }{
-		{"fleetctl", "github.com/drover-iot/drover/cmd/fleetctl", ""},
-		{"v1", "github.com/drover-iot/drover/cmd/agent", agentFlags("v1", 1, "")},
-		{"v2", "github.com/drover-iot/drover/cmd/agent", agentFlags("v2", 2, "")},
-		{"v3crash", "github.com/drover-iot/drover/cmd/agent", agentFlags("v3crash", 3, "1s")},
-		{"exit1", "./testdata/exit1", ""},
-	}
-	for _, b := range builds {
-		out := filepath.Join(dir, b.name)
-		cmd := exec.Command("go", "build", "-ldflags", b.ldflags, "-o", out, b.pkg)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintf(os.Stderr, "ota e2e: build %s: %v\n", b.name, err)
-			return 1
-		}
-		bins[b.name] = out
-	}
-	return 0
+	harness.Main(m, "drover-ota-e2e-", bins, []harness.Binary{
+		{Name: "fleetctl", Pkg: "github.com/drover-iot/drover/cmd/fleetctl"},
+		{Name: "v1", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v1", 1, "")},
+		{Name: "v2", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v2", 2, "")},
+		{Name: "v3crash", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v3crash", 3, "1s")},
+		{Name: "exit1", Pkg: "./testdata/exit1"},
+	})
 }
 
 func agentFlags(v string, build int, crashAfter string) string {
@@ -65,11 +39,5 @@ func agentFlags(v string, build int, crashAfter string) string {
 // need returns the path of a required tool, failing the test without it.
 func need(t testing.TB, names ...string) string {
 	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	t.Fatalf("%v not found: run `make test-deps` (installs mosquitto, mosquitto-clients, minisign)", names)
-	return ""
+	return harness.Need(t, names...)
 }
