@@ -3,12 +3,13 @@ package sensors
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/drover-iot/drover/internal/names"
 )
 
 // Factory builds a sensor of one driver from its config item. cfg is the
@@ -36,9 +37,10 @@ func NewRegistry() *Registry {
 	return &Registry{factories: map[string]Factory{}}
 }
 
-// nameRE is the rule for sensor names: they appear in MQTT topics, Home
-// Assistant ids and Prometheus labels.
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+// maxNameLen bounds sensor names: they appear in MQTT topics, Home
+// Assistant ids and Prometheus labels, spelled like device ids
+// ([a-z0-9][a-z0-9._-]*).
+const maxNameLen = 63
 
 // Register adds a driver. Registering a name twice is an error.
 func (r *Registry) Register(driver string, f Factory) error {
@@ -132,8 +134,9 @@ func decodeCommon(item *yaml.Node) (Common, int, error) {
 }
 
 func checkName(name string, line int, seen map[string]int) error {
-	if !nameRE.MatchString(name) {
-		return fmt.Errorf("%w: line %d: sensor name %q must match %s", ErrConfig, line, name, nameRE)
+	if !names.Lower.Valid(name, maxNameLen) {
+		return fmt.Errorf("%w: line %d: sensor name %q must be 1 to %d of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
+			ErrConfig, line, name, maxNameLen)
 	}
 	if prev, dup := seen[name]; dup {
 		return fmt.Errorf("%w: line %d: sensor %q already defined at line %d", ErrDuplicate, line, name, prev)

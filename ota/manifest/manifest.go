@@ -10,8 +10,9 @@ package manifest
 import (
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"time"
+
+	"github.com/drover-iot/drover/internal/names"
 )
 
 // FormatVersion is the version of the manifest document this package writes
@@ -28,8 +29,9 @@ const (
 	MaxChunkSize     = 4 << 20
 )
 
-// artifactRe is the shape of artifact names: one MQTT topic level.
-var artifactRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+// maxArtifactLen bounds artifact names, spelled like device ids: each is
+// one MQTT topic level.
+const maxArtifactLen = 63
 
 // Manifest describes one artifact version. The JSON field names are part of
 // the protocol.
@@ -88,7 +90,7 @@ func (m *Manifest) Validate() error {
 	switch {
 	case m.V != FormatVersion:
 		return fmt.Errorf("%w: version %d, want %d", ErrMalformed, m.V, FormatVersion)
-	case !artifactRe.MatchString(m.Artifact):
+	case !names.Lower.Valid(m.Artifact, maxArtifactLen):
 		return fmt.Errorf("%w: artifact name %q", ErrMalformed, m.Artifact)
 	case m.Version == "" || m.OS == "" || m.Arch == "":
 		return fmt.Errorf("%w: version, os and arch are required", ErrMalformed)

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 
 	"github.com/drover-iot/drover/sensors"
+
+	"github.com/drover-iot/drover/internal/names"
 )
 
 // Value is one parsed metric.
@@ -16,8 +17,11 @@ type Value struct {
 	Value float64
 }
 
-// keyRE is the rule for keys of key=value output.
-var keyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,63}$`)
+// keyChars is the rule for keys of key=value output: [A-Za-z_][A-Za-z0-9_.-]*,
+// at most maxKeyLen bytes.
+var keyChars = names.Charset{Upper: true, FirstExtra: "_", Extra: "_.-"}
+
+const maxKeyLen = 64
 
 // Parse reads command output: either a single number (named metric), or
 // lines of key=value (blank lines and lines starting with # ignored, keys
@@ -49,7 +53,7 @@ func parseLines(out []byte) ([]Value, error) {
 		}
 		k, v, ok := bytes.Cut(line, []byte("="))
 		key := string(bytes.TrimSpace(k))
-		if !ok || !keyRE.MatchString(key) {
+		if !ok || !keyChars.Valid(key, maxKeyLen) {
 			return nil, fmt.Errorf("%w: line %d: want key=value", sensors.ErrParse, n)
 		}
 		if seen[key] {
