@@ -3,9 +3,10 @@ package scheduler
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
+
+	"github.com/drover-iot/drover/internal/names"
 )
 
 // Overlap says what happens when a job is due while a run of it is still
@@ -85,7 +86,11 @@ type JobDef struct {
 	Paused bool `json:"paused,omitempty" yaml:"paused,omitempty"`
 }
 
-var jobNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$`)
+// jobName is the charset of job names, [A-Za-z0-9][A-Za-z0-9._:@-]*, at
+// most maxJobNameLen bytes.
+var jobName = names.Charset{Upper: true, Extra: "._:@-"}
+
+const maxJobNameLen = 128
 
 // withDefaults returns d with empty policies filled in.
 func (d JobDef) withDefaults() JobDef {
@@ -108,8 +113,8 @@ func (d JobDef) Validate() error {
 	bad := func(format string, a ...any) {
 		errs = append(errs, fmt.Errorf("job %q: %w: "+format, append([]any{d.Name, ErrInvalidJob}, a...)...))
 	}
-	if !jobNameRE.MatchString(d.Name) {
-		bad("name must match %s", jobNameRE)
+	if !jobName.Valid(d.Name, maxJobNameLen) {
+		bad("name must be 1 to %d of A-Z a-z 0-9 . _ : @ -, starting with a letter or digit", maxJobNameLen)
 	}
 	if d.Handler == "" {
 		bad("handler is empty")

@@ -4,18 +4,20 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
 	"aead.dev/minisign"
 
 	"github.com/drover-iot/drover/fleet"
+
+	"github.com/drover-iot/drover/internal/names"
 )
 
 var (
-	idRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
-	nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	// unitName is the charset of service, job and sensor names:
+	// [A-Za-z0-9][A-Za-z0-9._-]*, at most maxNameLen bytes.
+	unitName = names.Charset{Upper: true, Extra: "._-"}
 	// brokerSchemes are the URL schemes paho accepts.
 	brokerSchemes = []string{"tcp", "mqtt", "ssl", "tls", "mqtts", "tcps", "ws", "wss"}
 )
@@ -39,10 +41,13 @@ func (c *Config) problems() *Problems {
 	return p
 }
 
+// maxNameLen bounds service, job and sensor names.
+const maxNameLen = 64
+
 // CheckID returns why id is not a valid device id, or nil. The rule is the
 // protocol's (fleet.ValidDeviceID), including the reserved id "ota".
 func CheckID(id string) error {
-	if idRe.MatchString(id) && id != fleet.ReservedDeviceID {
+	if names.Lower.Valid(id, fleet.MaxDeviceIDLen) && id != fleet.ReservedDeviceID {
 		return nil
 	}
 	msg := "must match ^[a-z0-9][a-z0-9._-]{0,62}$"
@@ -146,8 +151,9 @@ func (c *Config) checkName(p *Problems, path, what, name string, seen map[string
 	switch prev, dup := seen[name]; {
 	case name == "":
 		p.add(c.pos, path, "%s needs a name", what)
-	case !nameRe.MatchString(name):
-		p.add(c.pos, path+".name", "%s name %q must match %s", what, name, nameRe)
+	case !unitName.Valid(name, maxNameLen):
+		p.add(c.pos, path+".name", "%s name %q must be 1 to %d of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+			what, name, maxNameLen)
 	case dup:
 		p.add(c.pos, path+".name", "duplicate %s name %q (first at line %d)", what, name, c.pos.line(prev))
 	default:

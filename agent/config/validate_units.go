@@ -101,7 +101,7 @@ func (c *Config) firstServiceIn(msg string) string {
 
 // wordIndex finds name in msg not as part of a longer name.
 func wordIndex(msg, name string) int {
-	isName := func(b byte) bool { return nameRe.MatchString(string(b)) }
+	isName := func(b byte) bool { return unitName.Valid(string(b), 1) }
 	for off := 0; name != ""; {
 		k := strings.Index(msg[off:], name)
 		if k < 0 {
