@@ -21,6 +21,7 @@ import (
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/sdnotify"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/internal/version"
@@ -64,6 +65,7 @@ type Agent struct {
 	metrics  *metrics.Metrics
 	ota      *otaPart // nil when OTA is off (no trusted keys)
 	sensors  *sensorPart
+	notify   *sdnotify.Notifier
 	statusCh chan struct{}
 	restart  chan struct{}
 	// brokerClosing silences the embedded broker's closed-connection
@@ -165,6 +167,7 @@ func (a *Agent) buildJournal() error {
 }
 
 func (a *Agent) buildCore() {
+	a.buildNotifier()
 	a.sup = supervise.New(supervise.WithClock(a.clock), supervise.WithLogger(a.log),
 		supervise.WithStateDir(a.cfg.DataDir), supervise.WithOnChange(a.statusChanged))
 	a.reg = scheduler.NewRegistry()

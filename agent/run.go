@@ -61,6 +61,7 @@ func (a *Agent) run(ctx context.Context) error {
 	bootCtx, cancelBoot := context.WithCancel(ctx)
 	booted := a.boot(bootCtx)
 	restarted := a.wait(ctx)
+	a.notifyStopping()
 	cancelBoot()
 	<-booted
 	err = errors.Join(edge.wait(), a.shutdownUnits(), a.sensors.close())
@@ -88,6 +89,7 @@ func (a *Agent) edgeParts(ln net.Listener) []part {
 	if ln != nil {
 		ps = append(ps, part{"metrics", func(ctx context.Context) error { return a.metrics.Serve(ctx, ln) }})
 	}
+	ps = append(ps, a.watchdogPart())
 	return append(ps, a.otaParts()...)
 }
 
@@ -151,6 +153,7 @@ func (a *Agent) boot(ctx context.Context) <-chan struct{} {
 		if err := a.sup.Boot(ctx); err != nil {
 			a.log.Error("boot", "err", err)
 		}
+		a.notifyReady()
 	}()
 	a.mu.Lock()
 	defer a.mu.Unlock()
