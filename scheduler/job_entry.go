@@ -10,7 +10,7 @@ import (
 // entry is the engine's record of one job.
 //
 // It is kept small (no time.Time, a shared Spec) because a device may hold
-// many thousands of jobs: see docs/perf-scheduler.md.
+// many thousands of jobs: see docs/PERFORMANCE.md, "Scheduler".
 type entry struct {
 	def     JobDef
 	spec    *sharedSpec // nil while broken

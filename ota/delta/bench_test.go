@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkCreate makes the delta between two real binaries named by
-// DROVER_DELTA_OLD and DROVER_DELTA_NEW (see docs/perf-ota.md) and reports
+// DROVER_DELTA_OLD and DROVER_DELTA_NEW (see docs/PERFORMANCE.md, "OTA") and reports
 // the patch size against the full size.
 func BenchmarkCreate(b *testing.B) {
 	oldPath, newPath := os.Getenv("DROVER_DELTA_OLD"), os.Getenv("DROVER_DELTA_NEW")
