@@ -43,13 +43,15 @@ func newEngine(s *Scheduler) *engine {
 // compares with persisted and computed times by the wall clock.
 func (e *engine) now() time.Time { return e.cfg.clock.Now().Round(0) }
 
-// start prepares the engine for the loop; called with s.mu held.
+// start prepares the engine for the loop and settles it, so the timer is
+// armed before Run reports it started; called with s.mu held.
 func (e *engine) start(ctx context.Context) {
 	e.base, e.cancelBase = context.WithCancel(context.WithoutCancel(ctx))
 	e.persist.restore(ctx)
 	e.timer = e.cfg.clock.NewTimer(time.Hour)
 	e.timer.Stop()
 	e.persist.startSaver()
+	e.settle()
 }
 
 // loop is the owner goroutine: it waits for the timer, a request, a
@@ -57,7 +59,6 @@ func (e *engine) start(ctx context.Context) {
 // the one timer, then starts the goroutines the event asked for, so no
 // handler or report can observe an unarmed timer.
 func (e *engine) loop(ctx context.Context) error {
-	e.settle()
 	for {
 		select {
 		case <-ctx.Done():

@@ -81,6 +81,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	s.phase = phaseRunning
 	s.eng.start(ctx)
 	s.mu.Unlock()
+	// Only now, with the timer armed for the jobs it starts with, does Run
+	// count as started: a fake clock advanced right after Started must not
+	// race the engine reading the time and setting its timer from it.
 	close(s.ready)
 
 	err := s.eng.loop(ctx)
@@ -135,6 +138,7 @@ func (s *Scheduler) call(mutate bool, op func(*engine) error) error {
 	}
 }
 
-// Started returns a channel closed once Run has loaded the persisted jobs
-// and serves requests.
+// Started returns a channel closed once Run has loaded the persisted jobs,
+// armed its timer for them and serves requests: a fake clock advanced
+// after it fires the jobs that come due.
 func (s *Scheduler) Started() <-chan struct{} { return s.ready }
