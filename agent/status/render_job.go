@@ -3,6 +3,8 @@ package status
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -75,12 +77,24 @@ func writeJobDebug(b *strings.Builder, j Job, opt TextOptions) {
 
 func writeReadings(b *strings.Builder, rs []Reading, opt TextOptions) {
 	for _, r := range rs {
-		fmt.Fprintf(b, "  %s %s: %s %s", r.Sensor, r.Metric, formatValue(r.Value), r.Unit)
+		fmt.Fprintf(b, "  %s %s%s: %s %s", r.Sensor, r.Metric, labelText(r.Labels), formatValue(r.Value), r.Unit)
 		if !r.Time.IsZero() {
 			fmt.Fprintf(b, " (%s)", relative(r.Time, opt.Now))
 		}
 		b.WriteByte('\n')
 	}
+}
+
+// labelText renders labels as {k=v,...} in key order, or "" when there are none.
+func labelText(labels map[string]string) string {
+	if len(labels) == 0 {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(labels))
+	for i, k := range keys {
+		keys[i] = k + "=" + labels[k]
+	}
+	return "{" + strings.Join(keys, ",") + "}"
 }
 
 func writeSensorErrors(b *strings.Builder, es []SensorError) {

@@ -51,7 +51,9 @@ func sample() Snapshot {
 			{Name: "once", Spec: "in 30s", Handler: "hello", LastRun: at(-time.Minute), LastError: "boom\nsecond line", Runs: 1, Failures: 1},
 			{Name: "busy", Spec: "rate 10hz", Handler: "poll", Running: 1, NextRun: at(100 * time.Millisecond), Runs: 36000},
 		},
-		Sensors: []Reading{{Sensor: "air", Metric: "temperature", Value: 21.5, Unit: "celsius", Time: t0.Add(-4 * time.Second)}},
+		Sensors: []Reading{{Sensor: "air", Metric: "temperature", Value: 21.5, Unit: "celsius", Time: t0.Add(-4 * time.Second)},
+			{Sensor: "system", Metric: "network_receive_bytes", Value: 1024, Unit: "bytes", Time: t0.Add(-4 * time.Second),
+				Labels: map[string]string{"interface": "eth0", "a": "b"}}},
 		OTA:     map[string]any{"state": "idle", "version": "v1.4.2"},
 	}
 }
