@@ -125,9 +125,11 @@ func BenchmarkAgentRSS(b *testing.B) {
 		c := client(b, mq.url())
 		settled(b, c, "rss", "v1")
 		before := procStatus(b, d)
+		stopSampling := sampleRSS(b, d)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		_, _ = c.Request(ctx, "rss", fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: "agent"})
 		cancel()
+		peak := stopSampling()
 		after := procStatus(b, d)
 		b.ReportMetric(float64(before["VmHWM"])/1024, "hwm-before-MiB")
 		b.ReportMetric(float64(after["VmHWM"])/1024, "hwm-after-MiB")
@@ -137,30 +139,82 @@ func BenchmarkAgentRSS(b *testing.B) {
 		// paged in as new code paths run for the first time).
 		b.ReportMetric(float64(after["RssAnon"]-before["RssAnon"])/1024, "anon-growth-MiB")
 		b.ReportMetric(float64(after["RssFile"]-before["RssFile"])/1024, "file-growth-MiB")
+		// The split at the sampled peak of VmRSS during the update.
+		b.ReportMetric(float64(peak["VmRSS"]-before["VmRSS"])/1024, "peak-rss-growth-MiB")
+		b.ReportMetric(float64(peak["RssAnon"]-before["RssAnon"])/1024, "peak-anon-growth-MiB")
+		b.ReportMetric(float64(peak["RssFile"]-before["RssFile"])/1024, "peak-file-growth-MiB")
 		d.stop()
 	}
 }
 
 // procStatus reads the agent's memory figures from /proc/<pid>/status,
-// in KiB: VmHWM (peak resident set), RssAnon, RssFile.
+// in KiB: VmHWM (peak resident set), VmRSS, RssAnon, RssFile; and Threads.
 func procStatus(b *testing.B, d *device) map[string]int {
-	d.mu.Lock()
-	pid := d.cmd.Process.Pid
-	d.mu.Unlock()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	out, err := readStatus(d.pid())
 	if err != nil {
 		b.Fatal(err)
 	}
+	return out
+}
+
+func (d *device) pid() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cmd.Process.Pid
+}
+
+func readStatus(pid int) (map[string]int, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]int{}
 	for _, line := range strings.Split(string(data), "\n") {
-		name, rest, ok := strings.Cut(line, ":")
-		if !ok || (name != "VmHWM" && name != "RssAnon" && name != "RssFile") {
-			continue
+		name, rest, _ := strings.Cut(line, ":")
+		switch name {
+		case "VmHWM", "VmRSS", "RssAnon", "RssFile", "Threads":
+			out[name], _ = strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
 		}
-		out[name], _ = strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
 	}
-	if len(out) != 3 {
-		b.Fatalf("/proc/%d/status: found only %v", pid, out)
+	if len(out) != 5 {
+		return nil, fmt.Errorf("/proc/%d/status: found only %v", pid, out)
 	}
-	return out
+	return out, nil
+}
+
+// sampleRSS polls the agent's /proc/<pid>/status every millisecond until
+// the returned stop is called, which returns the sample with the highest
+// VmRSS. With DROVER_RSS_TRACE set, it logs a sample every 5 ms (run
+// with -v to see them all).
+func sampleRSS(b *testing.B, d *device) (stop func() map[string]int) {
+	quit, done := make(chan struct{}), make(chan map[string]int)
+	trace := os.Getenv("DROVER_RSS_TRACE") != ""
+	peak0 := procStatus(b, d)
+	go func() {
+		pid := d.pid()
+		peak := peak0
+		start := time.Now()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for n := 0; ; n++ {
+			select {
+			case <-quit:
+				done <- peak
+				return
+			case <-tick.C:
+			}
+			s, err := readStatus(pid)
+			if err != nil {
+				continue
+			}
+			if s["VmRSS"] > peak["VmRSS"] {
+				peak = s
+			}
+			if trace && n%5 == 0 {
+				b.Logf("%6dms rss=%d anon=%d file=%d threads=%d", time.Since(start).Milliseconds(),
+					s["VmRSS"], s["RssAnon"], s["RssFile"], s["Threads"])
+			}
+		}
+	}()
+	return func() map[string]int { close(quit); return <-done }
 }
