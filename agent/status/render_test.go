@@ -54,7 +54,7 @@ func sample() Snapshot {
 		Sensors: []Reading{{Sensor: "air", Metric: "temperature", Value: 21.5, Unit: "celsius", Time: t0.Add(-4 * time.Second)},
 			{Sensor: "system", Metric: "network_receive_bytes", Value: 1024, Unit: "bytes", Time: t0.Add(-4 * time.Second),
 				Labels: map[string]string{"interface": "eth0", "a": "b"}}},
-		OTA:     map[string]any{"state": "idle", "version": "v1.4.2"},
+		OTA: map[string]any{"state": "idle", "version": "v1.4.2"},
 	}
 }
 
