@@ -42,10 +42,8 @@ type options struct {
 func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, usageText)
-		fs.PrintDefaults()
-	}
+	// run prints the help: on stdout when asked for, a hint on errors.
+	fs.Usage = func() {}
 	fs.StringVar(&o.config, "config", "", "YAML configuration file (none: defaults)")
 	fs.StringVar(&o.ov.BrokerURL, "broker", o.ov.BrokerURL, "broker URL (env DROVER_BROKER; none: embedded broker on "+agent.EmbeddedBrokerListen+")")
 	fs.StringVar(&o.ov.ID, "id", o.ov.ID, "device id (env DROVER_ID; default: the host name)")
@@ -82,9 +80,11 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	o, rest, err := parseFlags(args, stderr, getenv)
 	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout)
 		return exitOK
 	}
 	if err != nil {
+		fmt.Fprintln(stderr, "run 'agent help' for usage")
 		return exitConfig
 	}
 	if len(rest) == 0 {
@@ -92,8 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	switch cmd, extra := rest[0], rest[1:]; {
 	case cmd == "help":
-		fmt.Fprintln(stdout, usageText)
-		newFlagSet(&options{}, stdout).PrintDefaults()
+		printHelp(stdout)
 		return exitOK
 	case cmd == "check-config":
 		return checkConfig(o, extra, stdout, stderr)
@@ -109,6 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "agent: unknown command %q (see agent help)\n", cmd)
 		return exitConfig
 	}
+}
+
+// printHelp writes the usage text and the flags' defaults to w.
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, usageText)
+	newFlagSet(&options{}, w).PrintDefaults()
 }
 
 // printErr writes err on stderr with one "agent:" prefix.

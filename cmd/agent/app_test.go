@@ -39,14 +39,14 @@ func TestRunExitCodes(t *testing.T) {
 		{"check bad: second problem", []string{"check-config", bad}, nil, exitFail, "bad.yaml:4"},
 		{"invalid id flag", []string{"--id", "Bad/ID", "--data-dir", dir}, nil, exitConfig, "device id"},
 		{"invalid id env", []string{"--data-dir", dir}, map[string]string{"DROVER_ID": "UPPER"}, exitConfig, "device id"},
-		{"unknown flag", []string{"--nope"}, nil, exitConfig, "usage"},
+		{"unknown flag", []string{"--nope"}, nil, exitConfig, "agent help"},
 		{"unknown command", []string{"dance"}, nil, exitConfig, "unknown command"},
 		{"help flag", []string{"--help"}, nil, exitOK, "usage"},
 		{"help command", []string{"help"}, nil, exitOK, "selftest"},
 		{"check --config after the command", []string{"check-config", "--config", good}, nil, exitOK, "ok"},
 		{"check: flags after the file apply", []string{"check-config", good, "--id", "Bad/ID"}, nil, exitFail, "device id"},
 		{"check without a file", []string{"check-config"}, nil, exitConfig, "usage"},
-		{"selftest: unknown flag after the command", []string{"selftest", "--nope"}, nil, exitConfig, "usage"},
+		{"selftest: unknown flag after the command", []string{"selftest", "--nope"}, nil, exitConfig, "agent help"},
 		{"selftest: broker flag after the command", []string{"selftest", "--data-dir", dir, "--broker", closedPort(t)}, nil, exitFail, "selftest: broker"},
 		{"selftest: embedded broker not probed", []string{"selftest", "--data-dir", dir}, nil, exitOK, "broker: embedded (not probed"},
 		{"selftest: id after the command", []string{"selftest", "--data-dir", dir, "--id", "Bad/ID"}, nil, exitFail, "device id"},
@@ -146,5 +146,26 @@ func TestSelftestArgsRoundTrip(t *testing.T) {
 	}
 	if got.ID != "flagid" || got.DataDir != dir || got.Broker.URL != "tcp://envbroker:1883" || o2.config != file {
 		t.Errorf("selftest sees id %q data dir %q broker %q config %q; want the running agent's", got.ID, got.DataDir, got.Broker.URL, o2.config)
+	}
+}
+
+// TestHelpGoesToStdout checks that asked-for help can be paged (agent --help | less)
+// and that a usage error leaves stdout alone.
+func TestHelpGoesToStdout(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr, func(string) string { return "" }); code != exitOK {
+			t.Errorf("%v: exit %d, want %d", args, code, exitOK)
+		}
+		if !strings.Contains(stdout.String(), "check-config") || stderr.Len() != 0 {
+			t.Errorf("%v: stdout %q, stderr %q; want the help on stdout only", args, stdout.String(), stderr.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"--nope"}, &stdout, &stderr, func(string) string { return "" }); code != exitConfig {
+		t.Errorf("--nope: exit %d, want %d", code, exitConfig)
+	}
+	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "agent help") {
+		t.Errorf("--nope: stdout %q, stderr %q; want a hint on stderr only", stdout.String(), stderr.String())
 	}
 }
