@@ -48,6 +48,9 @@ func (p *fakePublisher) replies() []sent {
 	return slices.Clone(p.msgs)
 }
 
+// fakePID is the PID an exec unit's process gets in fakeUnits.
+const fakePID = 4242
+
 type fakeUnits struct {
 	mu    sync.Mutex
 	units []status.Unit
@@ -97,6 +100,7 @@ func (f *fakeUnits) setLocked(name string, st status.State) {
 	for i := range f.units {
 		if f.units[i].Name == name {
 			f.units[i].State = st
+			f.units[i].PID = 0 // an exec unit's new process has no PID yet
 			if st == status.Running {
 				f.units[i].Profile.Starts++
 			}
@@ -111,9 +115,18 @@ func (f *fakeUnits) WaitFor(_ context.Context, name string, cond func(status.Uni
 		delete(f.pending, name)
 		f.setLocked(name, st)
 	}
-	for _, u := range f.units {
-		if u.Name == name && cond(u) {
+	for i, u := range f.units {
+		if u.Name != name {
+			continue
+		}
+		if cond(u) {
 			return u, nil
+		}
+		if u.Type == execType && u.State == status.Running && u.PID == 0 {
+			f.units[i].PID = fakePID // the process started, as after SetPID
+			if cond(f.units[i]) {
+				return f.units[i], nil
+			}
 		}
 	}
 	return status.Unit{}, fmt.Errorf("%w: %s not settled", ErrNotFound, name)

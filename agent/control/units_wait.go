@@ -20,12 +20,18 @@ const DefaultActionWait = 3 * time.Second
 // condition its status meets once the action has taken effect.
 type settledFunc func(before status.Unit) func(status.Unit) bool
 
-// isStarted holds once a start took effect: running, or failed or in
-// backoff, or done after a new start (a short task).
+// execType is the Type of a service that runs a process.
+const execType = "exec"
+
+// isStarted holds once a start took effect: running (for an exec service,
+// with its process's PID recorded), or failed or in backoff, or done after
+// a new start (a short task).
 func isStarted(before status.Unit) func(status.Unit) bool {
 	return func(u status.Unit) bool {
 		switch u.State {
-		case status.Running, status.Failed, status.Backoff:
+		case status.Running:
+			return u.Type != execType || u.PID != 0
+		case status.Failed, status.Backoff:
 			return true
 		case status.Done:
 			return u.Profile.Starts > before.Profile.Starts
