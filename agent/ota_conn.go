@@ -47,6 +47,7 @@ func (c *otaConn) connected() (paho.Client, error) {
 		return nil, err
 	}
 	po.SetCleanSession(true).SetAutoReconnect(true).SetConnectRetry(false).
+		SetMaxReconnectInterval(mqttlink.DefaultMaxReconnect).
 		SetConnectTimeout(otaTimeout).SetOnConnectHandler(c.resubscribe)
 	client := paho.NewClient(po)
 	if err := wait("connect", client.Connect()); err != nil {

@@ -21,7 +21,9 @@ const (
 	DefaultStopTimeout    = 5 * time.Second
 	DefaultWriteTimeout   = 10 * time.Second
 	DefaultConnectTimeout = 10 * time.Second
-	DefaultMaxReconnect   = 30 * time.Second
+	// DefaultMaxReconnect caps the pause between reconnection attempts, so
+	// that a link reconnects within about 10 s of its broker coming back.
+	DefaultMaxReconnect = 10 * time.Second
 )
 
 // State payloads published on the retained state topic.
@@ -70,7 +72,10 @@ type Config struct {
 	WriteTimeout time.Duration
 	// ConnectTimeout bounds one connection attempt. Default: DefaultConnectTimeout.
 	ConnectTimeout time.Duration
-	// MaxReconnectInterval caps the reconnect backoff. Default: DefaultMaxReconnect.
+	// MaxReconnectInterval caps the pause between reconnection attempts
+	// (paho's backoff starts at 1 s and doubles up to it), which bounds how
+	// long after the broker comes back the link reconnects.
+	// Default: DefaultMaxReconnect (10 s).
 	MaxReconnectInterval time.Duration
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -71,6 +72,36 @@ func TestTLSConfig(t *testing.T) {
 			}
 			if cfg != nil && cfg.ServerName != tt.tls.ServerName {
 				t.Errorf("server name %q", cfg.ServerName)
+			}
+		})
+	}
+}
+
+// TestReconnectIntervalReachesPaho checks the pause between reconnection
+// attempts that paho is given: at most 10 s by default, or the configured one.
+func TestReconnectIntervalReachesPaho(t *testing.T) {
+	tests := []struct {
+		name       string
+		configured time.Duration
+		want       time.Duration
+	}{
+		{"default", 0, 10 * time.Second},
+		{"configured", 3 * time.Second, 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{Broker: "tcp://127.0.0.1:1883", ClientID: "c", StateTopic: "s", MaxReconnectInterval: tt.configured}
+			l, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := l.client.OptionsReader()
+			if got := o.MaxReconnectInterval(); got != tt.want {
+				t.Errorf("paho MaxReconnectInterval = %v, want %v", got, tt.want)
+			}
+			if !o.AutoReconnect() || o.ConnectRetryInterval() > tt.want {
+				t.Errorf("paho AutoReconnect = %v, ConnectRetryInterval = %v; want true and at most %v",
+					o.AutoReconnect(), o.ConnectRetryInterval(), tt.want)
 			}
 		})
 	}
