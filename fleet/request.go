@@ -145,10 +145,23 @@ type Result struct {
 	RTT time.Duration
 }
 
+// RequestFunc sends one request to dev and waits for its final reply.
+type RequestFunc func(ctx context.Context, dev string) (Reply, error)
+
 // FanOut sends the same request to every device concurrently (at most
 // ClientOptions.Concurrency at a time) and returns one Result per device, in
 // the order of devs.
 func (c *Client) FanOut(ctx context.Context, devs []string, cmd string, args any) []Result {
+	return c.FanOutFunc(ctx, devs, func(ctx context.Context, dev string) (Reply, error) {
+		return c.Request(ctx, dev, cmd, args)
+	})
+}
+
+// FanOutFunc calls req for every device concurrently (at most
+// ClientOptions.Concurrency at a time) and returns one Result per device, in
+// the order of devs, each RTT timed on the client's clock. It lets a caller
+// wrap Request (for example to give up early on unknown devices).
+func (c *Client) FanOutFunc(ctx context.Context, devs []string, req RequestFunc) []Result {
 	results := make([]Result, len(devs))
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
@@ -157,15 +170,11 @@ func (c *Client) FanOut(ctx context.Context, devs []string, cmd string, args any
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = c.timedRequest(ctx, dev, cmd, args)
+			start := c.clock.Now()
+			r, err := req(ctx, dev)
+			results[i] = Result{Device: dev, Reply: r, Err: err, RTT: c.clock.Since(start)}
 		}()
 	}
 	wg.Wait()
 	return results
-}
-
-func (c *Client) timedRequest(ctx context.Context, dev, cmd string, args any) Result {
-	start := c.clock.Now()
-	r, err := c.Request(ctx, dev, cmd, args)
-	return Result{Device: dev, Reply: r, Err: err, RTT: c.clock.Since(start)}
 }

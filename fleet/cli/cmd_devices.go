@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,80 +76,4 @@ func uptime(now time.Time, d fleet.Device) string {
 		return duration(now.Sub(d.Info.StartedAt))
 	}
 	return "-"
-}
-
-// pingRow is one device's line of ping output.
-type pingRow struct {
-	Device string  `json:"device"`
-	OK     bool    `json:"ok"`
-	RTTMs  float64 `json:"rtt_ms"`
-	Error  string  `json:"error,omitempty"`
-}
-
-func (a *app) pingCmd() *cobra.Command {
-	var all bool
-	cmd := &cobra.Command{
-		Use:   "ping DEV...|--all",
-		Short: "Measure the round-trip time to devices",
-	}
-	cmd.Flags().BoolVar(&all, "all", false, "ping every device that has a retained state")
-	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
-		if all == (len(args) > 0) {
-			return usageErrorf("give device ids or --all, not both or neither")
-		}
-		return a.withClient(cmd.Context(), func(ctx context.Context, c *fleet.Client) error {
-			devs, err := a.pingTargets(ctx, c, args, all)
-			if err != nil {
-				return err
-			}
-			return a.printPings(c.FanOut(ctx, devs, fleet.CmdPing, nil))
-		})
-	})
-	return cmd
-}
-
-func (a *app) pingTargets(ctx context.Context, c *fleet.Client, args []string, all bool) ([]string, error) {
-	if !all {
-		for _, id := range args {
-			if err := validDevice(id); err != nil {
-				return nil, err
-			}
-		}
-		return args, nil
-	}
-	devs, err := c.Devices(ctx, fleet.DefaultSettle)
-	ids := make([]string, len(devs))
-	for i, d := range devs {
-		ids[i] = d.ID
-	}
-	return ids, err
-}
-
-// printPings prints the results, each error once in its row, and returns
-// a summary that classifies as the most serious failure.
-func (a *app) printPings(results []fleet.Result) error {
-	rows := make([]pingRow, len(results))
-	fails := &deviceFailures{total: len(results)}
-	for i, r := range results {
-		rows[i] = pingRow{Device: r.Device, OK: r.Err == nil, RTTMs: float64(r.RTT.Microseconds()) / 1000}
-		if r.Err != nil {
-			rows[i].Error = r.Err.Error()
-			fails.add(r.Err)
-		}
-	}
-	err := a.out(rows, func() *table {
-		t := &table{header: []string{"DEVICE", "RTT", "RESULT"}}
-		for _, r := range rows {
-			rtt := "-"
-			if r.OK {
-				rtt = fmt.Sprintf("%.1fms", r.RTTMs)
-			}
-			t.add(r.Device, rtt, cmp.Or(r.Error, "ok"))
-		}
-		return t
-	})
-	if fails.failed > 0 {
-		return fails
-	}
-	return err
 }

@@ -20,6 +20,16 @@ const UnknownAfter = 300 * time.Millisecond
 // came within UnknownAfter and the device has no retained state, it fails
 // early with ErrUnknownDevice. Other errors are prefixed with the device id.
 func (a *app) request(ctx context.Context, c *fleet.Client, dev, cmd string, args any) (fleet.Reply, error) {
+	r, err := a.ask(ctx, c, dev, cmd, args)
+	if err != nil && !errors.Is(err, ErrUnknownDevice) {
+		return r, fmt.Errorf("%s: %w", dev, err)
+	}
+	return r, err
+}
+
+// ask is request without the device prefix on errors, for callers that
+// show the device id next to the error already (ping's rows).
+func (a *app) ask(ctx context.Context, c *fleet.Client, dev, cmd string, args any) (fleet.Reply, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -30,10 +40,7 @@ func (a *app) request(ctx context.Context, c *fleet.Client, dev, cmd string, arg
 	if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrUnknownDevice) {
 		return r, cause
 	}
-	if err != nil {
-		return r, fmt.Errorf("%s: %w", dev, err)
-	}
-	return r, nil
+	return r, err
 }
 
 // watchUnknown cancels ctx with ErrUnknownDevice when, after UnknownAfter,

@@ -81,6 +81,7 @@ func TestUnknownDeviceFailsFast(t *testing.T) {
 		{"status", []string{"status", "nosuch"}, "1h", 3, `device "nosuch" is unknown (no retained state on the broker)`},
 		{"task ls", []string{"task", "ls", "nosuch"}, "1h", 3, `device "nosuch" is unknown`},
 		{"logs -f -n 0", []string{"logs", "nosuch", "-f", "-n", "0"}, "1h", 3, `device "nosuch" is unknown`},
+		{"ping", []string{"ping", "nosuch"}, "1h", 3, `nosuch  -    device "nosuch" is unknown`},
 		{"known silent device waits for --timeout", []string{"status", "old"}, "1s", 3, "old: fleet: timed out"},
 	}
 	for _, tt := range tests {
@@ -94,8 +95,9 @@ func TestUnknownDeviceFailsFast(t *testing.T) {
 				t.Fatal(err)
 			}
 			clock.Advance(cli.UnknownAfter)
-			if code := wait(); code != tt.wantCode || !strings.Contains(stderr.String(), tt.wantErr) {
-				t.Fatalf("exit %d, stderr %q; want %d and %q", code, stderr, tt.wantCode, tt.wantErr)
+			// ping shows the error in its row on stdout
+			if code := wait(); code != tt.wantCode || !strings.Contains(stdout.String()+stderr.String(), tt.wantErr) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want %d and %q", code, stdout, stderr, tt.wantCode, tt.wantErr)
 			}
 		})
 	}
