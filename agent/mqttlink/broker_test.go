@@ -20,6 +20,7 @@ type testBroker struct {
 	addr    string
 	srv     *mqtt.Server
 	watches []watchReg
+	hooks   []mqtt.Hook
 }
 
 // watchReg is an inline subscription re-made on every start, before the
@@ -29,12 +30,12 @@ type watchReg struct {
 	ch     chan Message
 }
 
-func startBroker(t *testing.T, addr string) *testBroker {
+func startBroker(t *testing.T, addr string, hooks ...mqtt.Hook) *testBroker {
 	t.Helper()
 	if addr == "" {
 		addr = freeAddr(t)
 	}
-	b := &testBroker{t: t, addr: addr}
+	b := &testBroker{t: t, addr: addr, hooks: hooks}
 	b.start()
 	t.Cleanup(b.stop)
 	return b
@@ -45,8 +46,10 @@ func (b *testBroker) url() string { return "tcp://" + b.addr }
 func (b *testBroker) start() {
 	b.t.Helper()
 	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
-		b.t.Fatal(err)
+	for _, h := range append([]mqtt.Hook{new(auth.AllowHook)}, b.hooks...) {
+		if err := srv.AddHook(h, nil); err != nil {
+			b.t.Fatal(err)
+		}
 	}
 	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "t", Address: b.addr})); err != nil {
 		b.t.Fatal(err)

@@ -34,6 +34,11 @@ type Link struct {
 	up   chan struct{} // closed while online; replaced when the connection is lost
 	lost chan struct{} // closed when the current connection is lost
 
+	// inflight is the message Run's flush handed to paho but stopped
+	// waiting for when its context ended; stop awaits it instead of
+	// sending it again. Only Run's goroutine uses it.
+	inflight *inflight
+
 	running atomic.Bool
 	online  atomic.Bool
 	ctr     counters
@@ -173,68 +178,12 @@ func (l *Link) Run(ctx context.Context) error {
 	}
 }
 
-// flush sends queued messages while online, oldest first. When a send
-// fails while still online, it schedules another attempt.
-func (l *Link) flush(ctx context.Context) {
-	for l.online.Load() && ctx.Err() == nil {
-		l.mu.Lock()
-		m, ok := l.q.front()
-		if ok {
-			l.q.pop()
-		}
-		l.mu.Unlock()
-		if !ok {
-			return
-		}
-		if err := l.send(ctx, m); err != nil {
-			l.requeue(m)
-			l.log.Debug("send failed; requeued", "topic", m.Topic, "err", err)
-			if l.online.Load() && ctx.Err() == nil {
-				time.AfterFunc(retryDelay, l.signal)
-			}
-			return
-		}
-	}
-}
-
-func (l *Link) requeue(m Message) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.q.unshift(m)
-}
-
-// send publishes m and waits for its acknowledgement (PUBACK for QoS 1,
-// the write for QoS 0). Any failure, a lost connection included, is an
-// error and the caller keeps the message.
-func (l *Link) send(ctx context.Context, m Message) error {
-	l.mu.Lock()
-	lost := l.lost
-	l.mu.Unlock()
-	if !l.client.IsConnectionOpen() {
-		return fmt.Errorf("%w: publish %s", ErrNotConnected, m.Topic)
-	}
-	tok := l.client.Publish(m.Topic, m.QoS, m.Retained, m.Payload)
-	if err := l.waitToken(ctx, tok, lost); err != nil {
-		return fmt.Errorf("publish %s: %w", m.Topic, err)
-	}
-	l.ctr.sent.Add(1)
-	return nil
-}
-
-// waitToken waits for tok within the write timeout, until the connection
-// is lost or ctx ends, and returns the token's error.
-func (l *Link) waitToken(ctx context.Context, tok mqtt.Token, lost <-chan struct{}) error {
-	t := time.NewTimer(l.cfg.WriteTimeout)
-	defer t.Stop()
+func isClosed(c <-chan struct{}) bool {
 	select {
-	case <-tok.Done():
-		return tok.Error()
-	case <-lost:
-		return fmt.Errorf("%w: connection lost", ErrNotConnected)
-	case <-t.C:
-		return fmt.Errorf("%w: no acknowledgement within %v", ErrNotConnected, l.cfg.WriteTimeout)
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -64,16 +64,25 @@ func runLink(t *testing.T, l *Link) func() error {
 // expect reads ch until a message on topic with payload arrives.
 func expect(t *testing.T, ch <-chan Message, topic, payload string) Message {
 	t.Helper()
+	return readUntil(t, ch, fmt.Sprintf("%s = %q", topic, payload), func(m Message) bool {
+		return m.Topic == topic && string(m.Payload) == payload
+	})
+}
+
+// readUntil reads ch until a value matches, within waitFor; what names
+// the awaited value in the failure.
+func readUntil[T any](t *testing.T, ch <-chan T, what string, match func(T) bool) T {
+	t.Helper()
 	deadline := time.NewTimer(waitFor)
 	defer deadline.Stop()
 	for {
 		select {
-		case m := <-ch:
-			if m.Topic == topic && string(m.Payload) == payload {
-				return m
+		case v := <-ch:
+			if match(v) {
+				return v
 			}
 		case <-deadline.C:
-			t.Fatalf("no %s = %q within %v", topic, payload, waitFor)
+			t.Fatalf("no %s within %v", what, waitFor)
 		}
 	}
 }

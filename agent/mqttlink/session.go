@@ -115,6 +115,7 @@ func (l *Link) stop() error {
 	// A connection whose onConnect has not finished yet may already have
 	// published "online": the offline state goes out whenever it is open.
 	wasOnline := l.client.IsConnectionOpen()
+	l.awaitInflight(ctx, wasOnline)
 	var err error
 	if wasOnline {
 		l.flush(ctx)
@@ -132,6 +133,24 @@ func (l *Link) stop() error {
 		l.log.Info("disconnected", "was_online", wasOnline)
 	}
 	return err
+}
+
+// awaitInflight waits for the acknowledgement of the message Run's flush
+// left in flight, if any, and requeues it only when that fails: a message
+// already sent is not sent again on a clean stop.
+func (l *Link) awaitInflight(ctx context.Context, open bool) {
+	p := l.inflight
+	if p == nil {
+		return
+	}
+	l.inflight = nil
+	if open {
+		l.log.Debug("awaiting the acknowledgement of an in-flight message", "topic", p.m.Topic)
+		if l.await(ctx, p) == nil {
+			return
+		}
+	}
+	l.requeue(p.m)
 }
 
 // quiesceMillis is what is left of ctx's deadline for paho's Disconnect,
