@@ -88,6 +88,15 @@ func TestStopKillsForkedChildren(t *testing.T) {
 func TestLeftoverGroupKilledAfterMainExit(t *testing.T) {
 	c := newCollector("")
 	exit, err := sh("sleep 1000 & echo $!").Run(context.Background(), c.add, nil)
+	child := echoedPID(t, exit, err, c)
+	if processAlive(t, child) {
+		t.Errorf("background child %d survived its group", child)
+	}
+}
+
+// echoedPID checks that Run ended well and returns the pid its script echoed.
+func echoedPID(t *testing.T, exit Exit, err error, c *collector) int {
+	t.Helper()
 	if err != nil || exit.Code != 0 {
 		t.Fatalf("Run = %+v, %v", exit, err)
 	}
@@ -99,9 +108,7 @@ func TestLeftoverGroupKilledAfterMainExit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if processAlive(t, child) {
-		t.Errorf("background child %d survived its group", child)
-	}
+	return child
 }
 
 // TestLeftoverIgnoringSIGTERMGetsSIGKILL: a grandchild that ignores SIGTERM
@@ -124,17 +131,7 @@ func TestLeftoverIgnoringSIGTERMGetsSIGKILL(t *testing.T) {
 	exit, err := cmd.Run(context.Background(), c.add, nil)
 	cancel()
 	<-advanced
-	if err != nil || exit.Code != 0 {
-		t.Fatalf("Run = %+v, %v", exit, err)
-	}
-	lines := c.get(Stdout)
-	if len(lines) != 1 {
-		t.Fatalf("lines = %q", lines)
-	}
-	child, err := strconv.Atoi(lines[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	child := echoedPID(t, exit, err, c)
 	if processAlive(t, child) {
 		_ = syscall.Kill(child, syscall.SIGKILL)
 		t.Errorf("grandchild %d ignoring SIGTERM survived its group", child)
