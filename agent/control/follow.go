@@ -11,12 +11,6 @@ import (
 	"github.com/drover-iot/drover/fleet"
 )
 
-// Follow lease bounds.
-const (
-	minFollowTTL = time.Second
-	maxFollowTTL = 10 * time.Minute
-)
-
 func (d *Dispatcher) logs(_ context.Context, req fleet.Request) (any, error) {
 	if d.deps.Journal == nil {
 		return nil, unavailable("journal")
@@ -49,7 +43,7 @@ func (d *Dispatcher) logFollow(_ context.Context, req fleet.Request) (any, error
 	if a.TTLSeconds <= 0 {
 		ttl = fleet.DefaultFollowTTL
 	}
-	ttl = min(max(ttl, minFollowTTL), maxFollowTTL)
+	ttl = min(max(ttl, fleet.MinFollowTTL), fleet.MaxFollowTTL) // the protocol's bounds
 	key := followKey{from: req.From, grep: a.Grep, level: a.Level}
 	if err := d.follows.lease(key, ttl); err != nil {
 		return nil, err
