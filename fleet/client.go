@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -226,10 +228,7 @@ func (c *Client) subscribe(ctx context.Context, filters map[string]byte, handler
 // so that it can run after ctx has ended.
 func (c *Client) unsubscribe(filters map[string]byte) {
 	c.forget(filters)
-	names := make([]string, 0, len(filters))
-	for f := range filters {
-		names = append(names, f)
-	}
+	names := slices.Collect(maps.Keys(filters))
 	if !c.mqtt.Unsubscribe(names...).WaitTimeout(time.Second) {
 		c.log.Warn("unsubscribe timed out", "filters", names)
 	}

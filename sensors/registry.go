@@ -3,6 +3,7 @@ package sensors
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -57,12 +58,7 @@ func (r *Registry) Register(driver string, f Factory) error {
 func (r *Registry) Drivers() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	names := make([]string, 0, len(r.factories))
-	for n := range r.factories {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(r.factories))
 }
 
 // Build validates and builds every sensor item. Each item is a YAML mapping

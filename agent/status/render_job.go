@@ -77,7 +77,11 @@ func writeJobDebug(b *strings.Builder, j Job, opt TextOptions) {
 
 func writeReadings(b *strings.Builder, rs []Reading, opt TextOptions) {
 	for _, r := range rs {
-		fmt.Fprintf(b, "  %s %s%s: %s %s", r.Sensor, r.Metric, labelText(r.Labels), formatValue(r.Value), r.Unit)
+		labels := LabelText(r.Labels)
+		if labels != "" {
+			labels = "{" + labels + "}"
+		}
+		fmt.Fprintf(b, "  %s %s%s: %s %s", r.Sensor, r.Metric, labels, formatValue(r.Value), r.Unit)
 		if !r.Time.IsZero() {
 			fmt.Fprintf(b, " (%s)", relative(r.Time, opt.Now))
 		}
@@ -85,16 +89,14 @@ func writeReadings(b *strings.Builder, rs []Reading, opt TextOptions) {
 	}
 }
 
-// labelText renders labels as {k=v,...} in key order, or "" when there are none.
-func labelText(labels map[string]string) string {
-	if len(labels) == 0 {
-		return ""
-	}
+// LabelText renders a reading's labels as k=v pairs in key order, joined by
+// commas; "" when there are none.
+func LabelText(labels map[string]string) string {
 	keys := slices.Sorted(maps.Keys(labels))
 	for i, k := range keys {
 		keys[i] = k + "=" + labels[k]
 	}
-	return "{" + strings.Join(keys, ",") + "}"
+	return strings.Join(keys, ",")
 }
 
 func writeSensorErrors(b *strings.Builder, es []SensorError) {

@@ -3,6 +3,7 @@ package supervise
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -19,7 +20,7 @@ func SortByRequires(requires map[string][]string) ([]string, error) {
 	if err := checkKnown(requires); err != nil {
 		return nil, err
 	}
-	names := sortedKeys(requires)
+	names := slices.Sorted(maps.Keys(requires))
 	t := topo{requires: requires, mark: make(map[string]uint8, len(names))}
 	for _, n := range names {
 		if err := t.visit(n); err != nil {
@@ -31,7 +32,7 @@ func SortByRequires(requires map[string][]string) ([]string, error) {
 
 func checkKnown(requires map[string][]string) error {
 	var errs []error
-	for _, n := range sortedKeys(requires) {
+	for _, n := range slices.Sorted(maps.Keys(requires)) {
 		for _, d := range requires[n] {
 			if _, ok := requires[d]; !ok {
 				errs = append(errs, &depError{kind: ErrUnknownDependency,
@@ -40,15 +41,6 @@ func checkKnown(requires map[string][]string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func sortedKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 const (

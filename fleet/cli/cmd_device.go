@@ -105,20 +105,10 @@ func (a *app) sensorsCmd() *cobra.Command {
 func sensorsTable(res fleet.SensorsResult) *table {
 	t := &table{header: []string{"SENSOR", "METRIC", "LABELS", "VALUE", "UNIT", "TIME"}}
 	for _, r := range res.Readings {
-		t.add(r.Sensor, r.Metric, orDash(labelText(r.Labels)), strconv.FormatFloat(r.Value, 'f', -1, 64), orDash(r.Unit),
+		t.add(r.Sensor, r.Metric, orDash(status.LabelText(r.Labels)), strconv.FormatFloat(r.Value, 'f', -1, 64), orDash(r.Unit),
 			r.Time.Local().Format(time.TimeOnly))
 	}
 	return t
-}
-
-// labelText renders labels as sorted k=v pairs joined by commas.
-func labelText(labels map[string]string) string {
-	pairs := make([]string, 0, len(labels))
-	for k, v := range labels {
-		pairs = append(pairs, k+"="+v)
-	}
-	sort.Strings(pairs)
-	return strings.Join(pairs, ",")
 }
 
 func (a *app) configCmd() *cobra.Command {

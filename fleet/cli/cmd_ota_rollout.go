@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -211,12 +212,7 @@ func (a *app) rolloutStatusCmd() *cobra.Command {
 func rolloutTable(rec rollout.Record) *table {
 	t := &table{header: []string{"DEVICE", "STATE", "PUSHED", "REASON"}}
 	t.add("(rollout)", string(rec.Phase), fmt.Sprintf("stage %d/%d", rec.Stage, len(rec.Plan.Waves)+1), orDash(rec.Reason))
-	devs := make([]string, 0, len(rec.Devices))
-	for d := range rec.Devices {
-		devs = append(devs, d)
-	}
-	sort.Strings(devs)
-	for _, d := range devs {
+	for _, d := range slices.Sorted(maps.Keys(rec.Devices)) {
 		s := rec.Devices[d]
 		pushed := "-"
 		if !s.PushedAt.IsZero() {

@@ -3,6 +3,8 @@ package transfer
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 )
 
@@ -96,10 +98,7 @@ func (s *subscriptions) unsubscribeAll(topics []string) {
 
 // drop unsubscribes every topic the worker holds.
 func (s *subscriptions) drop() {
-	topics := make([]string, 0, len(s.live))
-	for t := range s.live {
-		topics = append(topics, t)
-	}
+	topics := slices.Collect(maps.Keys(s.live))
 	clear(s.live)
 	s.unsubscribeAll(topics)
 }
