@@ -11,7 +11,6 @@ import (
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/agent/mqttlink"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/scheduler"
@@ -38,7 +37,7 @@ func (a journalAdapter) query(q fleet.LogsArgs) (journal.Query, error) {
 		out.Grep = re
 	}
 	if q.Level != "" {
-		l, err := journal.ParseLevel(q.Level)
+		l, err := fleet.ParseLevel(q.Level)
 		if err != nil {
 			return out, fmt.Errorf("%w: level: %w", control.ErrBadArgs, err)
 		}
@@ -126,9 +125,9 @@ type schedAdapter struct {
 	reg *scheduler.Registry
 }
 
-func (a schedAdapter) Jobs() []status.Job {
+func (a schedAdapter) Jobs() []fleet.Job {
 	js := a.s.Jobs()
-	out := make([]status.Job, len(js))
+	out := make([]fleet.Job, len(js))
 	for i, j := range js {
 		out[i] = jobStatus(j)
 	}
@@ -164,8 +163,8 @@ func (a schedAdapter) Pause(name string) error  { return a.s.Pause(name) }
 func (a schedAdapter) Resume(name string) error { return a.s.Resume(name) }
 func (a schedAdapter) RunNow(name string) error { return a.s.RunNow(name) }
 
-func jobStatus(j scheduler.JobStatus) status.Job {
-	out := status.Job{
+func jobStatus(j scheduler.JobStatus) fleet.Job {
+	out := fleet.Job{
 		Name: j.Def.Name, Spec: j.Spec, Handler: j.Def.Handler, Tags: j.Def.Tags, Paused: j.Paused,
 		Broken: j.Broken, LastDuration: j.LastDuration, LastError: j.LastError, Lateness: j.Lateness,
 		Running: j.Running, Runs: j.Runs, Skips: j.Skips, Failures: j.Failures,

@@ -13,6 +13,7 @@ import (
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/broker"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/scheduler"
 )
 
@@ -74,11 +75,11 @@ func waitOnline(t *testing.T, a *Agent) {
 	}
 }
 
-func dial(t *testing.T, url string) *fleet.Client {
+func dial(t *testing.T, url string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := fleet.Dial(ctx, fleet.ClientOptions{Broker: url, ClientID: "op-test"})
+	c, err := client.Dial(ctx, client.Options{Broker: url, ClientID: "op-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func dial(t *testing.T, url string) *fleet.Client {
 	return c
 }
 
-func request(t *testing.T, c *fleet.Client, cmd string, args any) fleet.Reply {
+func request(t *testing.T, c *client.Client, cmd string, args any) fleet.Reply {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()

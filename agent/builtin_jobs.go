@@ -8,6 +8,7 @@ import (
 
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/supervise"
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/scheduler"
 )
 
@@ -48,7 +49,7 @@ func (a *Agent) logJob(_ context.Context, r scheduler.Run) error {
 	}
 	level := slog.LevelInfo
 	if levelText != "" {
-		if level, err = journal.ParseLevel(levelText); err != nil {
+		if level, err = fleet.ParseLevel(levelText); err != nil {
 			return fmt.Errorf("%w: args.level: %w", ErrJobArgs, err)
 		}
 	}

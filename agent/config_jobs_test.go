@@ -11,7 +11,6 @@ import (
 
 	"github.com/drover-iot/drover/agent/config"
 	"github.com/drover-iot/drover/agent/journal"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/scheduler"
@@ -46,8 +45,8 @@ func runAgent(t *testing.T, cfg *config.Config, prep func(*Agent)) (*Agent, func
 	return a, func() error { cancel(); return <-done }
 }
 
-func jobsByName(a *Agent) map[string]status.Job {
-	out := map[string]status.Job{}
+func jobsByName(a *Agent) map[string]fleet.Job {
+	out := map[string]fleet.Job{}
 	for _, j := range (schedAdapter{a.sched, a.reg}).Jobs() {
 		out[j.Name] = j
 	}
@@ -213,14 +212,14 @@ func TestUnitRestartHandler(t *testing.T) {
 	if _, err := a.sup.Add(supervise.TaskSpec{Name: "idle", Func: "idle"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.sup.WaitFor(ctx, "idle", supervise.InState(status.Running)); err != nil {
+	if _, err := a.sup.WaitFor(ctx, "idle", supervise.InState(fleet.UnitRunning)); err != nil {
 		t.Fatal(err)
 	}
 	h, _ := a.reg.Lookup(HandlerUnitRestart)
 	if err := h(ctx, scheduler.Run{Job: "kick", Args: map[string]any{"name": "idle"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.sup.WaitFor(ctx, "idle", func(u status.Unit) bool { return u.Profile.Starts == 2 && u.State == status.Running }); err != nil {
+	if _, err := a.sup.WaitFor(ctx, "idle", func(u fleet.Unit) bool { return u.Profile.Starts == 2 && u.State == fleet.UnitRunning }); err != nil {
 		t.Errorf("task not restarted: %v", err)
 	}
 	if err := errors.Join(a.sup.Shutdown(ctx), a.journal.Close()); err != nil {

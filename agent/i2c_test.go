@@ -6,7 +6,7 @@ import (
 
 	"periph.io/x/conn/v3/i2c/i2creg"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 func TestOpenI2CNamesTheBus(t *testing.T) {
@@ -51,7 +51,7 @@ func TestFailingSensorInStatus(t *testing.T) {
 		t.Errorf("status sensor errors %+v, want air with an error naming /dev/i2c-42", snap.SensorErrors)
 	}
 	var b strings.Builder
-	if err := status.RenderText(&b, snap, status.TextOptions{}); err != nil {
+	if err := statustext.RenderText(&b, snap, statustext.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "× air: error: ") {

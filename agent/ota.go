@@ -12,7 +12,6 @@ import (
 
 	"github.com/drover-iot/drover/agent/control"
 	"github.com/drover-iot/drover/agent/mqttlink"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/internal/version"
 	"github.com/drover-iot/drover/ota"
@@ -142,18 +141,18 @@ func (o *otaPart) health() error { return trialHealth(o.a.link.Connected(), o.a.
 
 // trialHealth is the health of a new version on trial: the broker is
 // connected and every enabled service has started and is not failing.
-func trialHealth(connected bool, units []status.Unit) error {
+func trialHealth(connected bool, units []fleet.Unit) error {
 	if !connected {
 		return errors.New("broker not connected")
 	}
 	for _, u := range units {
-		if u.Kind != status.KindService || (u.Enabled != nil && !*u.Enabled) {
+		if u.Kind != fleet.KindService || (u.Enabled != nil && !*u.Enabled) {
 			continue
 		}
 		switch u.State {
-		case status.Failed, status.Backoff:
+		case fleet.UnitFailed, fleet.UnitBackoff:
 			return fmt.Errorf("service %s %s: %s", u.Name, u.State, u.Reason)
-		case status.Pending:
+		case fleet.UnitPending:
 			return fmt.Errorf("service %s not started", u.Name)
 		}
 	}

@@ -10,32 +10,31 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/ota/otatest"
 	"github.com/drover-iot/drover/ota/state"
 	"github.com/drover-iot/drover/ota/transfer"
 )
 
-func service(name string, s status.State, enabled bool) status.Unit {
-	return status.Unit{Name: name, Kind: status.KindService, State: s, Enabled: &enabled, Reason: "burst limit"}
+func service(name string, s fleet.UnitState, enabled bool) fleet.Unit {
+	return fleet.Unit{Name: name, Kind: fleet.KindService, State: s, Enabled: &enabled, Reason: "burst limit"}
 }
 
 func TestTrialHealth(t *testing.T) {
-	task := status.Unit{Name: "blink", Kind: status.KindTask, State: status.Failed}
+	task := fleet.Unit{Name: "blink", Kind: fleet.KindTask, State: fleet.UnitFailed}
 	tests := []struct {
 		name      string
 		connected bool
-		units     []status.Unit
+		units     []fleet.Unit
 		want      string // "" = healthy, else a substring of the error
 	}{
-		{"healthy", true, []status.Unit{service("web", status.Running, true), service("once", status.Done, true)}, ""},
+		{"healthy", true, []fleet.Unit{service("web", fleet.UnitRunning, true), service("once", fleet.UnitDone, true)}, ""},
 		{"no broker", false, nil, "broker not connected"},
-		{"failed service", true, []status.Unit{service("web", status.Failed, true)}, "service web failed: burst limit"},
-		{"service in backoff", true, []status.Unit{service("web", status.Backoff, true)}, "service web backoff"},
-		{"service not started", true, []status.Unit{service("web", status.Pending, true)}, "service web not started"},
-		{"disabled failing service", true, []status.Unit{service("web", status.Failed, false)}, ""},
-		{"failed task", true, []status.Unit{task}, ""},
+		{"failed service", true, []fleet.Unit{service("web", fleet.UnitFailed, true)}, "service web failed: burst limit"},
+		{"service in backoff", true, []fleet.Unit{service("web", fleet.UnitBackoff, true)}, "service web backoff"},
+		{"service not started", true, []fleet.Unit{service("web", fleet.UnitPending, true)}, "service web not started"},
+		{"disabled failing service", true, []fleet.Unit{service("web", fleet.UnitFailed, false)}, ""},
+		{"failed task", true, []fleet.Unit{task}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

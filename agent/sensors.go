@@ -10,8 +10,8 @@ import (
 	"github.com/drover-iot/drover/agent/config"
 	"github.com/drover-iot/drover/agent/control"
 	"github.com/drover-iot/drover/agent/metrics"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise"
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/sensors"
 	"github.com/drover-iot/drover/sensors/builtin"
 )
@@ -144,7 +144,7 @@ func (p *sensorPart) close() error {
 }
 
 // Read serves sensors.read: every latest reading, or a fresh read of one.
-func (p *sensorPart) Read(ctx context.Context, name string) ([]status.Reading, error) {
+func (p *sensorPart) Read(ctx context.Context, name string) ([]fleet.Reading, error) {
 	if name == "" {
 		return p.Readings(), nil
 	}
@@ -156,8 +156,8 @@ func (p *sensorPart) Read(ctx context.Context, name string) ([]status.Reading, e
 }
 
 // Readings returns the latest reading of every sensor (status, metrics).
-func (p *sensorPart) Readings() []status.Reading {
-	var out []status.Reading
+func (p *sensorPart) Readings() []fleet.Reading {
+	var out []fleet.Reading
 	for _, s := range p.all {
 		out = append(out, s.Latest()...)
 	}
@@ -165,12 +165,12 @@ func (p *sensorPart) Readings() []status.Reading {
 }
 
 // Errors returns the sensors whose last read failed (status).
-func (p *sensorPart) Errors() []status.SensorError {
-	var out []status.SensorError
+func (p *sensorPart) Errors() []fleet.SensorError {
+	var out []fleet.SensorError
 	for _, s := range p.all {
 		for _, st := range s.Status() {
 			if st.ConsecutiveFailures > 0 && st.LastError != "" {
-				out = append(out, status.SensorError{Sensor: st.Name, Error: st.LastError,
+				out = append(out, fleet.SensorError{Sensor: st.Name, Error: st.LastError,
 					Failures: st.Failures, Consecutive: st.ConsecutiveFailures, LastRead: st.LastRead})
 			}
 		}

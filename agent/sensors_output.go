@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/drover-iot/drover/agent/mqttlink"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/sensors"
 )
@@ -28,7 +27,7 @@ func (a *Agent) newSensorOutput() *sensorOutput {
 }
 
 // deliver is the samplers' DeliverFunc; it never blocks.
-func (o *sensorOutput) deliver(batch []status.Reading) {
+func (o *sensorOutput) deliver(batch []fleet.Reading) {
 	a := o.a
 	payload, err := json.Marshal(telemetryOf(batch))
 	if err != nil {
@@ -45,7 +44,7 @@ func (o *sensorOutput) deliver(batch []status.Reading) {
 }
 
 // telemetryOf is the telemetry document of one read: its time and readings.
-func telemetryOf(batch []status.Reading) fleet.Telemetry {
+func telemetryOf(batch []fleet.Reading) fleet.Telemetry {
 	t := fleet.Telemetry{Readings: make([]fleet.TelemetryReading, len(batch))}
 	for i, r := range batch {
 		t.Readings[i] = fleet.TelemetryReading{Sensor: r.Sensor, Metric: r.Metric, Value: r.Value, Unit: r.Unit, Labels: r.Labels}
@@ -59,7 +58,7 @@ func telemetryOf(batch []status.Reading) fleet.Telemetry {
 
 // discover returns the discovery messages of the series of batch not
 // announced yet, and remembers them for the next connection's birth.
-func (o *sensorOutput) discover(batch []status.Reading) []mqttlink.Message {
+func (o *sensorOutput) discover(batch []fleet.Reading) []mqttlink.Message {
 	a := o.a
 	o.mu.Lock()
 	defer o.mu.Unlock()

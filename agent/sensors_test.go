@@ -17,8 +17,8 @@ import (
 
 	"github.com/drover-iot/drover/agent/config"
 	"github.com/drover-iot/drover/agent/journal"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // sensorConfig is testConfig with a sensors section and more.
@@ -79,7 +79,7 @@ func awaitMessage(t *testing.T, ch <-chan [2]string, what string, ok func(topic,
 	}
 }
 
-func readSensors(t *testing.T, c *fleet.Client, sensor string) ([]status.Reading, *fleet.Error) {
+func readSensors(t *testing.T, c *client.Client, sensor string) ([]fleet.Reading, *fleet.Error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
@@ -234,6 +234,6 @@ func scrapeAgent(t *testing.T, a *Agent) string {
 	return string(b)
 }
 
-func hasSensor(rs []status.Reading, name string) bool {
-	return slices.ContainsFunc(rs, func(r status.Reading) bool { return r.Sensor == name })
+func hasSensor(rs []fleet.Reading, name string) bool {
+	return slices.ContainsFunc(rs, func(r fleet.Reading) bool { return r.Sensor == name })
 }

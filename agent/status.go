@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/agent/mqttlink"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/internal/version"
 	"github.com/drover-iot/drover/scheduler"
@@ -54,12 +53,12 @@ func (a *Agent) birth() []mqttlink.Message {
 }
 
 // snapshot is the device's status now.
-func (a *Agent) snapshot() status.Snapshot {
+func (a *Agent) snapshot() fleet.Snapshot {
 	now := a.clock.Now()
-	s := status.Snapshot{Device: a.cfg.ID, Time: now.UTC(), Version: version.Version,
-		Uptime: now.Sub(a.started).Seconds(), Tasks: []status.Unit{}, Services: []status.Unit{}}
+	s := fleet.Snapshot{Device: a.cfg.ID, Time: now.UTC(), Version: version.Version,
+		Uptime: now.Sub(a.started).Seconds(), Tasks: []fleet.Unit{}, Services: []fleet.Unit{}}
 	for _, u := range a.sup.Units() {
-		if u.Kind == status.KindService {
+		if u.Kind == fleet.KindService {
 			s.Services = append(s.Services, u)
 		} else {
 			s.Tasks = append(s.Tasks, u)

@@ -1,10 +1,6 @@
 package fleet
 
-import (
-	"time"
-
-	"github.com/drover-iot/drover/agent/status"
-)
+import "time"
 
 // Command names of protocol v1.
 const (
@@ -85,7 +81,7 @@ type PingResult struct {
 }
 
 // StatusResult is the result of status and the payload of drover/<dev>/status.
-type StatusResult = status.Snapshot
+type StatusResult = Snapshot
 
 // NameArgs names one unit or job; task.*, service.* and schedule.* actions
 // take it. Task and service names may use '*' wildcards.
@@ -102,7 +98,7 @@ type ServiceArgs = NameArgs
 // UnitsResult is the result of task.* and service.* commands: the listed or
 // affected units.
 type UnitsResult struct {
-	Units []status.Unit `json:"units"`
+	Units []Unit `json:"units"`
 }
 
 // LogsArgs are the args of logs. Zero values mean no filter; N 0 means the
@@ -131,6 +127,14 @@ type LogsResult struct {
 	Records []LogRecord `json:"records"`
 }
 
+// Follow leases: the lease when FollowArgs.TTLSeconds is 0, and the bounds
+// a device applies to the lease it grants.
+const (
+	DefaultFollowTTL = 30 * time.Second
+	MinFollowTTL     = time.Second
+	MaxFollowTTL     = 10 * time.Minute
+)
+
 // FollowArgs are the args of log.follow: forward matching records to
 // drover/<dev>/log until TTLSeconds pass without a renewal.
 type FollowArgs struct {
@@ -156,7 +160,7 @@ type ScheduleAddArgs struct {
 
 // JobsResult is the result of schedule.* commands: the listed or affected jobs.
 type JobsResult struct {
-	Jobs []status.Job `json:"jobs"`
+	Jobs []Job `json:"jobs"`
 }
 
 // SensorsArgs are the args of sensors.read; an empty Sensor reads all.
@@ -166,7 +170,7 @@ type SensorsArgs struct {
 
 // SensorsResult is the result of sensors.read.
 type SensorsResult struct {
-	Readings []status.Reading `json:"readings"`
+	Readings []Reading `json:"readings"`
 }
 
 // ConfigResult is the result of config.get: the effective configuration

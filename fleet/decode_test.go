@@ -84,7 +84,7 @@ func TestReplyRoundTrip(t *testing.T) {
 	}{
 		{"result", ResultReply("a", PingResult{Version: "v1"}), true, ""},
 		{"error", ErrorReply("b", Errorf(CodeNotFound, "no task named %s", "blink")), true, CodeNotFound},
-		{"plain error is internal", ErrorReply("c", ErrClosed), true, CodeInternal},
+		{"plain error is internal", ErrorReply("c", ErrBadTopic), true, CodeInternal},
 		{"unencodable result", ResultReply("d", func() {}), true, CodeInternal},
 		{"progress", ProgressReply("e", map[string]int{"pct": 40}), false, ""},
 	}

@@ -13,12 +13,8 @@ var (
 	ErrBadTopic = errors.New("fleet: not a protocol topic")
 	// ErrBadReply means a reply payload is not a valid v1 reply.
 	ErrBadReply = errors.New("fleet: malformed reply")
-	// ErrTimeout means no final reply arrived before the deadline.
-	ErrTimeout = errors.New("fleet: timed out")
-	// ErrUnreachable means the broker could not be reached.
-	ErrUnreachable = errors.New("fleet: broker unreachable")
-	// ErrClosed means the client was closed.
-	ErrClosed = errors.New("fleet: client closed")
+	// ErrBadLevel reports a level name that ParseLevel does not know.
+	ErrBadLevel = errors.New("fleet: unknown level")
 	// ErrBadSelector means a label selector is not of the form k=v[,k=v].
 	ErrBadSelector = errors.New("fleet: bad selector")
 )

@@ -1,7 +1,9 @@
-// Package fleet holds wire protocol v1 of Drover, shared by the agent and the
-// controller (topics, request and reply envelopes, error codes, command
-// arguments and results, request de-duplication), and the controller-side
-// MQTT client used by fleetctl. docs/PROTOCOL.md is the normative text.
+// Package fleet is wire protocol v1 of Drover, shared by the agent and the
+// operator's side: topics, request and reply envelopes, error codes, the
+// command table with each command's arguments and result, the status model
+// and the log record. It is a leaf: it imports no other Drover package.
+// The operator's MQTT client is fleet/client; docs/PROTOCOL.md is the
+// normative text.
 package fleet
 
 import (

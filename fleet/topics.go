@@ -27,6 +27,9 @@ type Topics struct {
 	Prefix string
 }
 
+// Root returns the prefix in use: Prefix, or DefaultPrefix when empty.
+func (t Topics) Root() string { return t.prefix() }
+
 func (t Topics) prefix() string {
 	if t.Prefix == "" {
 		return DefaultPrefix

@@ -6,13 +6,13 @@ import (
 	"io"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Reading is one sensor value: sensor name, metric, value, unit and time.
 // It is the status model's type, so readings travel to the status topic,
 // telemetry and Prometheus without conversion.
-type Reading = status.Reading
+type Reading = fleet.Reading
 
 // Sensor is one configured sensor.
 type Sensor interface {

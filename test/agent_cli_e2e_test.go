@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -101,7 +100,7 @@ func TestExampleConfigStarts(t *testing.T) {
 	}
 	fleetctlOK(t, m.url(), "schedule", "run", "example1", "disk-report")
 	eventually(t, waitFor, "disk-report ran", func() (bool, string) {
-		var st status.Snapshot
+		var st fleet.Snapshot
 		fleetctlJSON(t, m.url(), &st, "status", "example1")
 		for _, j := range st.Jobs {
 			if j.Name == "disk-report" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // BenchmarkRoundTrip measures ping round trips from a fleet client through
@@ -17,7 +18,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	startAgent(b, m.url(), dev, b.TempDir(), "127.0.0.1:0")
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := fleet.Dial(ctx, fleet.ClientOptions{Broker: m.url(), ClientID: "bench"})
+	c, err := client.Dial(ctx, client.Options{Broker: m.url(), ClientID: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 }
 
 // waitPing retries ping until the agent answers (it may not be subscribed yet).
-func waitPing(b *testing.B, c *fleet.Client) {
+func waitPing(b *testing.B, c *client.Client) {
 	deadline := time.Now().Add(waitFor)
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)

@@ -4,18 +4,18 @@ import (
 	"context"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 const demoDev = "e2e3"
 
 // dialFleet connects a fleet client to broker with a fixed client id.
-func dialFleet(t testing.TB, broker, clientID string) *fleet.Client {
+func dialFleet(t testing.TB, broker, clientID string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := fleet.Dial(ctx, fleet.ClientOptions{Broker: broker, ClientID: clientID})
+	c, err := client.Dial(ctx, client.Options{Broker: broker, ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func dialFleet(t testing.TB, broker, clientID string) *fleet.Client {
 	return c
 }
 
-func heartbeat(t testing.TB, broker string) status.Unit {
+func heartbeat(t testing.TB, broker string) fleet.Unit {
 	t.Helper()
 	var res fleet.UnitsResult
 	fleetctlJSON(t, broker, &res, "task", "ls", demoDev)
@@ -33,7 +33,7 @@ func heartbeat(t testing.TB, broker string) status.Unit {
 		}
 	}
 	t.Fatalf("no heartbeat task: %s", dump(res))
-	return status.Unit{}
+	return fleet.Unit{}
 }
 
 // TestTaskAndAgentRestartE2E restarts a task with fleetctl, then the whole
@@ -48,12 +48,12 @@ func TestTaskAndAgentRestartE2E(t *testing.T) {
 
 	eventually(t, waitFor, "heartbeat running", func() (bool, string) {
 		u := heartbeat(t, m.url())
-		return u.State == status.Running, dump(u)
+		return u.State == fleet.UnitRunning, dump(u)
 	})
 	fleetctlOK(t, m.url(), "task", "restart", demoDev, "heartbeat")
 	eventually(t, waitFor, "heartbeat started a second time", func() (bool, string) {
 		u := heartbeat(t, m.url())
-		return u.State == status.Running && u.Profile.Starts == 2, dump(u)
+		return u.State == fleet.UnitRunning && u.Profile.Starts == 2, dump(u)
 	})
 
 	var before fleet.InfoDoc

@@ -3,7 +3,6 @@ package e2e
 import (
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -19,7 +18,7 @@ func TestServiceRestartReplyHasPID(t *testing.T) {
 	for range 3 {
 		var res fleet.UnitsResult
 		fleetctlJSON(t, m.url(), &res, "service", "restart", svcDev, "ticker")
-		if len(res.Units) != 1 || res.Units[0].State != status.Running || res.Units[0].PID == 0 || res.Units[0].PID == prev {
+		if len(res.Units) != 1 || res.Units[0].State != fleet.UnitRunning || res.Units[0].PID == 0 || res.Units[0].PID == prev {
 			t.Fatalf("restart reply %s, want ticker running with a new pid (old %d)", dump(res), prev)
 		}
 		prev = res.Units[0].PID

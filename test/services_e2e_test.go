@@ -6,7 +6,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -41,19 +40,19 @@ jobs:
 }
 
 // services returns the device's services by name.
-func services(t testing.TB, broker string) map[string]status.Unit {
+func services(t testing.TB, broker string) map[string]fleet.Unit {
 	t.Helper()
 	var res fleet.UnitsResult
 	fleetctlJSON(t, broker, &res, "service", "ls", svcDev)
-	return byName(res.Units, func(u status.Unit) string { return u.Name })
+	return byName(res.Units, func(u fleet.Unit) string { return u.Name })
 }
 
 // jobs returns the device's scheduled jobs by name.
-func jobs(t testing.TB, broker string) map[string]status.Job {
+func jobs(t testing.TB, broker string) map[string]fleet.Job {
 	t.Helper()
 	var res fleet.JobsResult
 	fleetctlJSON(t, broker, &res, "schedule", "ls", svcDev)
-	return byName(res.Jobs, func(j status.Job) string { return j.Name })
+	return byName(res.Jobs, func(j fleet.Job) string { return j.Name })
 }
 
 func byName[T any](items []T, name func(T) string) map[string]T {
@@ -65,9 +64,9 @@ func byName[T any](items []T, name func(T) string) map[string]T {
 }
 
 // waitService waits until service name satisfies ok.
-func waitService(t testing.TB, broker, name, what string, ok func(status.Unit) bool) status.Unit {
+func waitService(t testing.TB, broker, name, what string, ok func(fleet.Unit) bool) fleet.Unit {
 	t.Helper()
-	var u status.Unit
+	var u fleet.Unit
 	eventually(t, waitFor, "service "+name+" "+what, func() (bool, string) {
 		u = services(t, broker)[name]
 		return ok(u), dump(u)
@@ -75,10 +74,10 @@ func waitService(t testing.TB, broker, name, what string, ok func(status.Unit) b
 	return u
 }
 
-func running(u status.Unit) bool { return u.State == status.Running && u.PID > 0 }
+func running(u fleet.Unit) bool { return u.State == fleet.UnitRunning && u.PID > 0 }
 
-func disabled(u status.Unit) bool {
-	return u.State == status.Stopped && u.Enabled != nil && !*u.Enabled
+func disabled(u fleet.Unit) bool {
+	return u.State == fleet.UnitStopped && u.Enabled != nil && !*u.Enabled
 }
 
 // TestServicesAndSchedulesE2E drives service and schedule commands through
@@ -97,7 +96,7 @@ func TestServicesAndSchedulesE2E(t *testing.T) {
 		return strings.Contains(out, "tick "), out
 	})
 	fleetctlOK(t, m.url(), "service", "restart", svcDev, "ticker")
-	waitService(t, m.url(), "ticker", "running in a new process", func(u status.Unit) bool {
+	waitService(t, m.url(), "ticker", "running in a new process", func(u fleet.Unit) bool {
 		return running(u) && u.PID != ticker.PID
 	})
 	fleetctlOK(t, m.url(), "service", "disable", svcDev, "web")

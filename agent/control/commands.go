@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -17,14 +16,14 @@ func (d *Dispatcher) commandTable() map[string]handlerFunc {
 		fleet.CmdPing:           d.ping,
 		fleet.CmdInfo:           d.info,
 		fleet.CmdStatus:         d.status,
-		fleet.CmdTaskList:       d.listUnits(status.KindTask),
-		fleet.CmdTaskStart:      d.unitAction(status.KindTask, Units.Start, isStarted),
-		fleet.CmdTaskStop:       d.unitAction(status.KindTask, Units.Stop, isStopped),
-		fleet.CmdTaskRestart:    d.unitAction(status.KindTask, Units.Restart, isRestarted),
-		fleet.CmdServiceList:    d.listUnits(status.KindService),
+		fleet.CmdTaskList:       d.listUnits(fleet.KindTask),
+		fleet.CmdTaskStart:      d.unitAction(fleet.KindTask, Units.Start, isStarted),
+		fleet.CmdTaskStop:       d.unitAction(fleet.KindTask, Units.Stop, isStopped),
+		fleet.CmdTaskRestart:    d.unitAction(fleet.KindTask, Units.Restart, isRestarted),
+		fleet.CmdServiceList:    d.listUnits(fleet.KindService),
 		fleet.CmdServiceEnable:  d.serviceToggle(Units.Enable, isStarted),
 		fleet.CmdServiceDisable: d.serviceToggle(Units.Disable, isStopped),
-		fleet.CmdServiceRestart: d.unitAction(status.KindService, Units.Restart, isRestarted),
+		fleet.CmdServiceRestart: d.unitAction(fleet.KindService, Units.Restart, isRestarted),
 		fleet.CmdLogs:           d.logs,
 		fleet.CmdLogFollow:      d.logFollow,
 		fleet.CmdScheduleList:   d.scheduleList,
@@ -134,14 +133,14 @@ func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, 
 }
 
 func (d *Dispatcher) serviceToggle(act func(Units, string) error, settled settledFunc) handlerFunc {
-	return d.unitAction(status.KindService, func(u Units, name string) ([]string, error) {
+	return d.unitAction(fleet.KindService, func(u Units, name string) ([]string, error) {
 		return []string{name}, act(u, name)
 	}, settled)
 }
 
 // filterUnits keeps the units of kind, and only those named when names is not nil.
-func filterUnits(all []status.Unit, kind string, names []string) []status.Unit {
-	out := []status.Unit{}
+func filterUnits(all []fleet.Unit, kind string, names []string) []fleet.Unit {
+	out := []fleet.Unit{}
 	for _, u := range all {
 		if u.Kind == kind && (names == nil || slices.Contains(names, u.Name)) {
 			out = append(out, u)

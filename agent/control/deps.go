@@ -8,7 +8,6 @@ package control
 import (
 	"context"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -16,7 +15,7 @@ import (
 // wildcards (path.Match syntax). A pattern that matches nothing gives an
 // error wrapping ErrNotFound (or one the classifier maps to not_found).
 type Units interface {
-	Units() []status.Unit
+	Units() []fleet.Unit
 	// Match returns the names of units of kind matching pattern.
 	Match(kind, pattern string) ([]string, error)
 	Start(name string) ([]string, error)
@@ -25,12 +24,12 @@ type Units interface {
 	Enable(name string) error
 	Disable(name string) error
 	// WaitFor blocks until the unit named name satisfies cond or ctx ends.
-	WaitFor(ctx context.Context, name string, cond func(status.Unit) bool) (status.Unit, error)
+	WaitFor(ctx context.Context, name string, cond func(fleet.Unit) bool) (fleet.Unit, error)
 }
 
 // Schedules is the scheduler as remote commands may use it.
 type Schedules interface {
-	Jobs() []status.Job
+	Jobs() []fleet.Job
 	// HasJob reports whether job names a registered handler or a job
 	// defined in the device's config: the only things schedule.add may use.
 	HasJob(job string) bool
@@ -58,7 +57,7 @@ type Follower interface {
 
 // Sensors reads sensors; an empty name reads every sensor.
 type Sensors interface {
-	Read(ctx context.Context, sensor string) ([]status.Reading, error)
+	Read(ctx context.Context, sensor string) ([]fleet.Reading, error)
 }
 
 // Publisher sends replies and log records.
@@ -80,7 +79,7 @@ type Deps struct {
 	// Info returns the birth document.
 	Info func() fleet.InfoDoc
 	// Status returns the current snapshot.
-	Status func() status.Snapshot
+	Status func() fleet.Snapshot
 	// Config returns the effective configuration, secrets redacted.
 	Config func() map[string]any
 	// OTA runs ota.apply and ota.status; nil answers unavailable.

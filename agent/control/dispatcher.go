@@ -39,7 +39,7 @@ type Dispatcher struct {
 	stopTimeout time.Duration
 	actionWait  time.Duration
 	classify    func(error) *fleet.Error
-	cache       *fleet.ReplyCache
+	cache       *replyCache
 	started     time.Time
 	handlers    map[string]handlerFunc
 	follows     *followSet
@@ -98,7 +98,7 @@ func New(dev string, deps Deps, opts ...Option) (*Dispatcher, error) {
 	for _, o := range opts {
 		o(d)
 	}
-	d.cache = fleet.NewReplyCache(d.clock, 0, 0)
+	d.cache = newReplyCache(d.clock, 0, 0)
 	d.started = d.clock.Now()
 	d.handlers = d.commandTable()
 	d.follows = newFollowSet(d, DefaultMaxFollows)
@@ -147,9 +147,9 @@ func (d *Dispatcher) Handle(ctx context.Context, payload []byte) (fleet.Reply, b
 	}
 	cached, claim := d.cache.Claim(req.From, req.ID)
 	switch claim {
-	case fleet.ClaimInFlight:
+	case claimInFlight:
 		return fleet.Reply{}, false
-	case fleet.ClaimDone:
+	case claimDone:
 		return d.send(req, cached), true
 	}
 	reply := d.execute(ctx, req)

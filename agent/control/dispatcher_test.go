@@ -11,7 +11,6 @@ import (
 	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -194,7 +193,7 @@ func TestNewRefusesBadSetup(t *testing.T) {
 
 func TestPanicBecomesInternal(t *testing.T) {
 	f := newFixture(t)
-	f.d.deps.Status = func() status.Snapshot { panic("boom") }
+	f.d.deps.Status = func() fleet.Snapshot { panic("boom") }
 	r, ok := f.d.Handle(context.Background(), request("p1", "status", nil))
 	if !ok || r.Error == nil || r.Error.Code != fleet.CodeInternal {
 		t.Fatalf("reply %+v, want internal error", r)

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -53,16 +52,16 @@ const fakePID = 4242
 
 type fakeUnits struct {
 	mu    sync.Mutex
-	units []status.Unit
+	units []fleet.Unit
 	calls []string
 	// lazy units take an action's new state only when WaitFor is
 	// called, like the real supervisor whose units change after the
 	// call returns.
 	lazy    bool
-	pending map[string]status.State
+	pending map[string]fleet.UnitState
 }
 
-func (f *fakeUnits) Units() []status.Unit {
+func (f *fakeUnits) Units() []fleet.Unit {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.units)
@@ -81,13 +80,13 @@ func (f *fakeUnits) Match(kind, pattern string) ([]string, error) {
 	return out, nil
 }
 
-func (f *fakeUnits) act(verb string, name string, st status.State) ([]string, error) {
+func (f *fakeUnits) act(verb string, name string, st fleet.UnitState) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, verb+" "+name)
 	if f.lazy {
 		if f.pending == nil {
-			f.pending = map[string]status.State{}
+			f.pending = map[string]fleet.UnitState{}
 		}
 		f.pending[name] = st
 		return []string{name}, nil
@@ -96,19 +95,19 @@ func (f *fakeUnits) act(verb string, name string, st status.State) ([]string, er
 	return []string{name}, nil
 }
 
-func (f *fakeUnits) setLocked(name string, st status.State) {
+func (f *fakeUnits) setLocked(name string, st fleet.UnitState) {
 	for i := range f.units {
 		if f.units[i].Name == name {
 			f.units[i].State = st
 			f.units[i].PID = 0 // an exec unit's new process has no PID yet
-			if st == status.Running {
+			if st == fleet.UnitRunning {
 				f.units[i].Profile.Starts++
 			}
 		}
 	}
 }
 
-func (f *fakeUnits) WaitFor(_ context.Context, name string, cond func(status.Unit) bool) (status.Unit, error) {
+func (f *fakeUnits) WaitFor(_ context.Context, name string, cond func(fleet.Unit) bool) (fleet.Unit, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if st, ok := f.pending[name]; ok {
@@ -122,31 +121,36 @@ func (f *fakeUnits) WaitFor(_ context.Context, name string, cond func(status.Uni
 		if cond(u) {
 			return u, nil
 		}
-		if u.Type == execType && u.State == status.Running && u.PID == 0 {
+		if u.Type == execType && u.State == fleet.UnitRunning && u.PID == 0 {
 			f.units[i].PID = fakePID // the process started, as after SetPID
 			if cond(f.units[i]) {
 				return f.units[i], nil
 			}
 		}
 	}
-	return status.Unit{}, fmt.Errorf("%w: %s not settled", ErrNotFound, name)
+	return fleet.Unit{}, fmt.Errorf("%w: %s not settled", ErrNotFound, name)
 }
 
-func (f *fakeUnits) Start(n string) ([]string, error)   { return f.act("start", n, status.Running) }
-func (f *fakeUnits) Stop(n string) ([]string, error)    { return f.act("stop", n, status.Stopped) }
-func (f *fakeUnits) Restart(n string) ([]string, error) { return f.act("restart", n, status.Running) }
-func (f *fakeUnits) Enable(n string) error              { _, err := f.act("enable", n, status.Running); return err }
+func (f *fakeUnits) Start(n string) ([]string, error) { return f.act("start", n, fleet.UnitRunning) }
+func (f *fakeUnits) Stop(n string) ([]string, error)  { return f.act("stop", n, fleet.UnitStopped) }
+func (f *fakeUnits) Restart(n string) ([]string, error) {
+	return f.act("restart", n, fleet.UnitRunning)
+}
+func (f *fakeUnits) Enable(n string) error {
+	_, err := f.act("enable", n, fleet.UnitRunning)
+	return err
+}
 func (f *fakeUnits) Disable(n string) error {
-	_, err := f.act("disable", n, status.Stopped)
+	_, err := f.act("disable", n, fleet.UnitStopped)
 	return err
 }
 
 type fakeSchedules struct {
 	mu   sync.Mutex
-	jobs []status.Job
+	jobs []fleet.Job
 }
 
-func (f *fakeSchedules) Jobs() []status.Job {
+func (f *fakeSchedules) Jobs() []fleet.Job {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.jobs)
@@ -162,11 +166,11 @@ func (f *fakeSchedules) Add(a fleet.ScheduleAddArgs) error {
 			return fmt.Errorf("%w: job %s exists", ErrConflict, a.Name)
 		}
 	}
-	f.jobs = append(f.jobs, status.Job{Name: a.Name, Spec: a.Spec, Handler: a.Job})
+	f.jobs = append(f.jobs, fleet.Job{Name: a.Name, Spec: a.Spec, Handler: a.Job})
 	return nil
 }
 
-func (f *fakeSchedules) edit(name string, fn func(*status.Job)) error {
+func (f *fakeSchedules) edit(name string, fn func(*fleet.Job)) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range f.jobs {
@@ -179,21 +183,21 @@ func (f *fakeSchedules) edit(name string, fn func(*status.Job)) error {
 }
 
 func (f *fakeSchedules) Remove(name string) error {
-	err := f.edit(name, func(*status.Job) {})
+	err := f.edit(name, func(*fleet.Job) {})
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.jobs = slices.DeleteFunc(f.jobs, func(j status.Job) bool { return j.Name == name })
+	f.jobs = slices.DeleteFunc(f.jobs, func(j fleet.Job) bool { return j.Name == name })
 	return err
 }
 
 func (f *fakeSchedules) Pause(name string) error {
-	return f.edit(name, func(j *status.Job) { j.Paused = true })
+	return f.edit(name, func(j *fleet.Job) { j.Paused = true })
 }
 func (f *fakeSchedules) Resume(name string) error {
-	return f.edit(name, func(j *status.Job) { j.Paused = false })
+	return f.edit(name, func(j *fleet.Job) { j.Paused = false })
 }
 func (f *fakeSchedules) RunNow(name string) error {
-	return f.edit(name, func(j *status.Job) { j.Runs++ })
+	return f.edit(name, func(j *fleet.Job) { j.Runs++ })
 }
 
 type fakeJournal struct {
@@ -217,11 +221,11 @@ func (f *fakeJournal) Follow(fleet.LogsArgs) (Follower, error) { return fakeFoll
 
 type fakeSensors struct{}
 
-func (fakeSensors) Read(_ context.Context, s string) ([]status.Reading, error) {
+func (fakeSensors) Read(_ context.Context, s string) ([]fleet.Reading, error) {
 	if s != "" && s != "bme" {
 		return nil, fmt.Errorf("%w: sensor %s", ErrNotFound, s)
 	}
-	return []status.Reading{{Sensor: "bme", Metric: "temperature", Value: 21, Unit: "celsius"}}, nil
+	return []fleet.Reading{{Sensor: "bme", Metric: "temperature", Value: 21, Unit: "celsius"}}, nil
 }
 
 type fixture struct {
@@ -237,19 +241,19 @@ func newFixture(t *testing.T, opts ...Option) *fixture {
 	t.Helper()
 	f := &fixture{
 		pub: &fakePublisher{logs: make(chan fleet.LogRecord, 16)},
-		units: &fakeUnits{units: []status.Unit{
-			{Name: "blink", Kind: status.KindTask, State: status.Running},
-			{Name: "blink@1", Kind: status.KindTask, State: status.Running},
-			{Name: "blinkd", Kind: status.KindService, State: status.Running},
+		units: &fakeUnits{units: []fleet.Unit{
+			{Name: "blink", Kind: fleet.KindTask, State: fleet.UnitRunning},
+			{Name: "blink@1", Kind: fleet.KindTask, State: fleet.UnitRunning},
+			{Name: "blinkd", Kind: fleet.KindService, State: fleet.UnitRunning},
 		}},
-		sched:    &fakeSchedules{jobs: []status.Job{{Name: "nightly", Spec: "every day at 03:00", Handler: "backup"}}},
+		sched:    &fakeSchedules{jobs: []fleet.Job{{Name: "nightly", Spec: "every day at 03:00", Handler: "backup"}}},
 		journal:  &fakeJournal{recs: []fleet.LogRecord{{Msg: "a"}, {Msg: "b"}, {Msg: "c"}}, feed: make(chan fleet.LogRecord)},
 		restarts: make(chan struct{}, 1),
 	}
 	deps := Deps{
 		Publisher: f.pub, Units: f.units, Schedules: f.sched, Journal: f.journal, Sensors: fakeSensors{},
 		Info:    func() fleet.InfoDoc { return fleet.InfoDoc{V: 1, ID: "dev1", Version: "v9"} },
-		Status:  func() status.Snapshot { return status.Snapshot{Device: "dev1"} },
+		Status:  func() fleet.Snapshot { return fleet.Snapshot{Device: "dev1"} },
 		Config:  func() map[string]any { return map[string]any{"broker": map[string]any{"password": "<redacted>"}} },
 		Restart: func() { f.restarts <- struct{}{} },
 	}

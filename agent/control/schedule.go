@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -68,7 +67,7 @@ func (d *Dispatcher) scheduleAction(act func(Schedules, string) error) handlerFu
 
 // matchJobs returns the names of the jobs matching pattern; a name
 // without wildcards is returned as is (the scheduler reports it missing).
-func matchJobs(all []status.Job, pattern string) ([]string, error) {
+func matchJobs(all []fleet.Job, pattern string) ([]string, error) {
 	if !strings.ContainsAny(pattern, "*?[") {
 		return []string{pattern}, nil
 	}
@@ -87,8 +86,8 @@ func matchJobs(all []status.Job, pattern string) ([]string, error) {
 	return names, nil
 }
 
-func jobsNamed(all []status.Job, names []string) []status.Job {
-	out := []status.Job{}
+func jobsNamed(all []fleet.Job, names []string) []fleet.Job {
+	out := []fleet.Job{}
 	for _, j := range all {
 		if slices.Contains(names, j.Name) {
 			out = append(out, j)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -55,9 +54,9 @@ func FuzzMatchJobs(f *testing.F) {
 	f.Add("b?ck\\*", "back*,bock")
 	f.Add("a*b*c", "abc,aXbYc,a/b/c,ab")
 	f.Fuzz(func(t *testing.T, pattern, joined string) {
-		var jobs []status.Job
+		var jobs []fleet.Job
 		for _, n := range strings.Split(joined, ",") {
-			jobs = append(jobs, status.Job{Name: n})
+			jobs = append(jobs, fleet.Job{Name: n})
 		}
 		got, err := matchJobs(jobs, pattern)
 		if !strings.ContainsAny(pattern, "*?[") {
@@ -78,7 +77,7 @@ func FuzzMatchJobs(f *testing.F) {
 
 // checkMatches compares matchJobs' answer with path.Match and, for
 // '*'-only patterns, with starMatch.
-func checkMatches(t *testing.T, pattern string, jobs []status.Job, got []string, err error) {
+func checkMatches(t *testing.T, pattern string, jobs []fleet.Job, got []string, err error) {
 	starOnly := !strings.ContainsAny(pattern, "?[\\")
 	var want []string
 	for _, j := range jobs {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -18,7 +17,7 @@ const DefaultActionWait = 3 * time.Second
 
 // settledFunc returns, given a unit's status before the action, the
 // condition its status meets once the action has taken effect.
-type settledFunc func(before status.Unit) func(status.Unit) bool
+type settledFunc func(before fleet.Unit) func(fleet.Unit) bool
 
 // execType is the Type of a service that runs a process.
 const execType = "exec"
@@ -26,14 +25,14 @@ const execType = "exec"
 // isStarted holds once a start took effect: running (for an exec service,
 // with its process's PID recorded), or failed or in backoff, or done after
 // a new start (a short task).
-func isStarted(before status.Unit) func(status.Unit) bool {
-	return func(u status.Unit) bool {
+func isStarted(before fleet.Unit) func(fleet.Unit) bool {
+	return func(u fleet.Unit) bool {
 		switch u.State {
-		case status.Running:
+		case fleet.UnitRunning:
 			return u.Type != execType || u.PID != 0
-		case status.Failed, status.Backoff:
+		case fleet.UnitFailed, fleet.UnitBackoff:
 			return true
-		case status.Done:
+		case fleet.UnitDone:
 			return u.Profile.Starts > before.Profile.Starts
 		}
 		return false
@@ -42,23 +41,23 @@ func isStarted(before status.Unit) func(status.Unit) bool {
 
 // isRestarted holds once a new start happened (Profile.Starts increased)
 // and it took effect.
-func isRestarted(before status.Unit) func(status.Unit) bool {
+func isRestarted(before fleet.Unit) func(fleet.Unit) bool {
 	started := isStarted(before)
-	return func(u status.Unit) bool {
-		return u.Profile.Starts > before.Profile.Starts && (started(u) || u.State == status.Done)
+	return func(u fleet.Unit) bool {
+		return u.Profile.Starts > before.Profile.Starts && (started(u) || u.State == fleet.UnitDone)
 	}
 }
 
 // isStopped holds once the unit has ended: stopped, failed or done.
-func isStopped(status.Unit) func(status.Unit) bool {
-	return func(u status.Unit) bool {
-		return u.State == status.Stopped || u.State == status.Failed || u.State == status.Done
+func isStopped(fleet.Unit) func(fleet.Unit) bool {
+	return func(u fleet.Unit) bool {
+		return u.State == fleet.UnitStopped || u.State == fleet.UnitFailed || u.State == fleet.UnitDone
 	}
 }
 
 // unitsByName returns the units of kind named in names, keyed by name.
-func unitsByName(all []status.Unit, kind string, names []string) map[string]status.Unit {
-	out := make(map[string]status.Unit, len(names))
+func unitsByName(all []fleet.Unit, kind string, names []string) map[string]fleet.Unit {
+	out := make(map[string]fleet.Unit, len(names))
 	for _, u := range all {
 		if u.Kind == kind && slices.Contains(names, u.Name) {
 			out[u.Name] = u
@@ -70,7 +69,7 @@ func unitsByName(all []status.Unit, kind string, names []string) map[string]stat
 // waitSettled waits, at most DefaultActionWait or until req's exp, for
 // each unit in before to meet its settled condition. A unit that does not
 // settle in time is reported as it is then.
-func (d *Dispatcher) waitSettled(ctx context.Context, req fleet.Request, before map[string]status.Unit, settled settledFunc) {
+func (d *Dispatcher) waitSettled(ctx context.Context, req fleet.Request, before map[string]fleet.Unit, settled settledFunc) {
 	ctx, cancel := clockwork.WithTimeout(ctx, d.clock, d.actionWait)
 	defer cancel()
 	if req.Exp != nil {

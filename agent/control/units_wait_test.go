@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -16,14 +15,14 @@ import (
 func TestUnitRepliesShowStateAfterAction(t *testing.T) {
 	tests := []struct {
 		cmd, name  string
-		want       status.State
+		want       fleet.UnitState
 		wantStarts uint64
 	}{
-		{"task.stop", "blink", status.Stopped, 0},
-		{"task.start", "blink", status.Running, 1},
-		{"task.restart", "blink@1", status.Running, 1},
-		{"service.disable", "blinkd", status.Stopped, 0},
-		{"service.enable", "blinkd", status.Running, 1},
+		{"task.stop", "blink", fleet.UnitStopped, 0},
+		{"task.start", "blink", fleet.UnitRunning, 1},
+		{"task.restart", "blink@1", fleet.UnitRunning, 1},
+		{"service.disable", "blinkd", fleet.UnitStopped, 0},
+		{"service.enable", "blinkd", fleet.UnitRunning, 1},
 	}
 	f := newFixture(t)
 	f.units.lazy = true
@@ -43,27 +42,27 @@ func TestUnitRepliesShowStateAfterAction(t *testing.T) {
 }
 
 func TestSettledConditions(t *testing.T) {
-	before := status.Unit{State: status.Running, Profile: status.Profile{Starts: 2}}
+	before := fleet.Unit{State: fleet.UnitRunning, Profile: fleet.Profile{Starts: 2}}
 	tests := []struct {
 		name    string
 		settled settledFunc
-		now     status.Unit
+		now     fleet.Unit
 		want    bool
 	}{
 		{"restart, same run", isRestarted, before, false},
-		{"restart, new run", isRestarted, status.Unit{State: status.Running, Profile: status.Profile{Starts: 3}}, true},
-		{"restart, new run in backoff", isRestarted, status.Unit{State: status.Backoff, Profile: status.Profile{Starts: 3}}, true},
-		{"restart, pending", isRestarted, status.Unit{State: status.Pending, Profile: status.Profile{Starts: 3}}, false},
-		{"start, pending", isStarted, status.Unit{State: status.Pending}, false},
-		{"start, old done", isStarted, status.Unit{State: status.Done, Profile: status.Profile{Starts: 2}}, false},
-		{"start, new done", isStarted, status.Unit{State: status.Done, Profile: status.Profile{Starts: 3}}, true},
-		{"start, exec running without pid", isStarted, status.Unit{Type: execType, State: status.Running}, false},
-		{"start, exec running with pid", isStarted, status.Unit{Type: execType, State: status.Running, PID: 7}, true},
-		{"start, sensor running", isStarted, status.Unit{Type: "sensor", State: status.Running}, true},
-		{"restart, exec new run without pid", isRestarted, status.Unit{Type: execType, State: status.Running, Profile: status.Profile{Starts: 3}}, false},
-		{"restart, exec new run with pid", isRestarted, status.Unit{Type: execType, State: status.Running, PID: 7, Profile: status.Profile{Starts: 3}}, true},
+		{"restart, new run", isRestarted, fleet.Unit{State: fleet.UnitRunning, Profile: fleet.Profile{Starts: 3}}, true},
+		{"restart, new run in backoff", isRestarted, fleet.Unit{State: fleet.UnitBackoff, Profile: fleet.Profile{Starts: 3}}, true},
+		{"restart, pending", isRestarted, fleet.Unit{State: fleet.UnitPending, Profile: fleet.Profile{Starts: 3}}, false},
+		{"start, pending", isStarted, fleet.Unit{State: fleet.UnitPending}, false},
+		{"start, old done", isStarted, fleet.Unit{State: fleet.UnitDone, Profile: fleet.Profile{Starts: 2}}, false},
+		{"start, new done", isStarted, fleet.Unit{State: fleet.UnitDone, Profile: fleet.Profile{Starts: 3}}, true},
+		{"start, exec running without pid", isStarted, fleet.Unit{Type: execType, State: fleet.UnitRunning}, false},
+		{"start, exec running with pid", isStarted, fleet.Unit{Type: execType, State: fleet.UnitRunning, PID: 7}, true},
+		{"start, sensor running", isStarted, fleet.Unit{Type: "sensor", State: fleet.UnitRunning}, true},
+		{"restart, exec new run without pid", isRestarted, fleet.Unit{Type: execType, State: fleet.UnitRunning, Profile: fleet.Profile{Starts: 3}}, false},
+		{"restart, exec new run with pid", isRestarted, fleet.Unit{Type: execType, State: fleet.UnitRunning, PID: 7, Profile: fleet.Profile{Starts: 3}}, true},
 		{"stop, running", isStopped, before, false},
-		{"stop, failed", isStopped, status.Unit{State: status.Failed}, true},
+		{"stop, failed", isStopped, fleet.Unit{State: fleet.UnitFailed}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +79,7 @@ func TestSettledConditions(t *testing.T) {
 func TestExecServiceReplyHasPID(t *testing.T) {
 	f := newFixture(t)
 	f.units.lazy = true
-	f.units.units = append(f.units.units, status.Unit{Name: "pumpd", Kind: status.KindService, Type: execType, State: status.Stopped})
+	f.units.units = append(f.units.units, fleet.Unit{Name: "pumpd", Kind: fleet.KindService, Type: execType, State: fleet.UnitStopped})
 	for i, cmd := range []string{"service.restart", "service.enable"} {
 		t.Run(cmd, func(t *testing.T) {
 			r, _ := f.d.Handle(context.Background(), request(fmt.Sprint("pid", i), cmd, map[string]any{"name": "pumpd"}))
@@ -89,7 +88,7 @@ func TestExecServiceReplyHasPID(t *testing.T) {
 			if err := json.Unmarshal(r.Result, &res); err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Units) != 1 || res.Units[0].State != status.Running || res.Units[0].PID != fakePID {
+			if len(res.Units) != 1 || res.Units[0].State != fleet.UnitRunning || res.Units[0].PID != fakePID {
 				t.Errorf("reply units %+v, want pumpd running with pid %d", res.Units, fakePID)
 			}
 		})

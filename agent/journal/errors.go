@@ -7,8 +7,6 @@ import "errors"
 var (
 	// ErrBadOptions reports an invalid Options value (sizes out of range).
 	ErrBadOptions = errors.New("journal: invalid options")
-	// ErrBadLevel reports a level name that ParseLevel does not know.
-	ErrBadLevel = errors.New("journal: unknown level")
 	// ErrBadRecord reports a JSON record that cannot be decoded.
 	ErrBadRecord = errors.New("journal: malformed record")
 	// ErrDisk reports a failure to open, write or rotate the on-disk copy.

@@ -1,47 +1,10 @@
 package journal
 
 import (
-	"errors"
-	"log/slog"
 	"testing"
-)
 
-func TestParseLevel(t *testing.T) {
-	tests := []struct {
-		in   string
-		want slog.Level
-		err  bool
-	}{
-		{"debug", slog.LevelDebug, false},
-		{"INFO", slog.LevelInfo, false},
-		{" warn ", slog.LevelWarn, false},
-		{"Warning", slog.LevelWarn, false},
-		{"error", slog.LevelError, false},
-		{"err", slog.LevelError, false},
-		{"info+2", slog.LevelInfo + 2, false},
-		{"ERROR-1", slog.LevelError - 1, false},
-		{"-4", slog.LevelDebug, false},
-		{"12", 12, false},
-		{"", 0, true},
-		{"loud", 0, true},
-		{"info+", 0, true},
-		{"99999999999", 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParseLevel(tt.in)
-			if tt.err {
-				if !errors.Is(err, ErrBadLevel) {
-					t.Errorf("ParseLevel(%q) = %v, %v; want ErrBadLevel", tt.in, got, err)
-				}
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Errorf("ParseLevel(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-			}
-		})
-	}
-}
+	"github.com/drover-iot/drover/fleet"
+)
 
 // FuzzParseLevel checks that a parsed level prints back to a name that
 // parses to the same level.
@@ -50,13 +13,13 @@ func FuzzParseLevel(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		l, err := ParseLevel(s)
+		l, err := fleet.ParseLevel(s)
 		if err != nil {
 			return
 		}
-		back, err := ParseLevel(levelText(l))
+		back, err := fleet.ParseLevel(levelText(l))
 		if err != nil || back != l {
-			t.Fatalf("ParseLevel(%q) = %d, printed %q, parsed back %d, %v", s, l, levelText(l), back, err)
+			t.Fatalf("fleet.ParseLevel(%q) = %d, printed %q, parsed back %d, %v", s, l, levelText(l), back, err)
 		}
 	})
 }

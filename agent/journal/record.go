@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Source names follow one convention: SourceAgent for the agent itself,
@@ -30,7 +32,7 @@ type Record struct {
 	Seq uint64
 	// Time is when the record was written, in Options.Location.
 	Time time.Time
-	// Level is the slog level; its stable name is slog's (see ParseLevel).
+	// Level is the slog level; its stable name is slog's (see fleet.ParseLevel).
 	Level slog.Level
 	// Source names the component that wrote the record (see SourceAgent).
 	Source string
@@ -104,7 +106,7 @@ func (r *Record) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadRecord, err)
 	}
-	level, err := ParseLevel(w.Level)
+	level, err := fleet.ParseLevel(w.Level)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBadRecord, err)
 	}

@@ -3,12 +3,12 @@ package metrics
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // unitStates are every state a unit can be in; drover_unit_state has one
 // series per state, 1 for the current one.
-var unitStates = []status.State{status.Pending, status.Running, status.Stopped, status.Done, status.Failed, status.Backoff}
+var unitStates = []fleet.UnitState{fleet.UnitPending, fleet.UnitRunning, fleet.UnitStopped, fleet.UnitDone, fleet.UnitFailed, fleet.UnitBackoff}
 
 var (
 	unitStateDesc = prometheus.NewDesc("drover_unit_state",

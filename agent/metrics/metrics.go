@@ -11,22 +11,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // DefaultListen is the default address of the metrics HTTP server.
 const DefaultListen = "127.0.0.1:9110"
 
 // UnitSource gives the status of supervised tasks and services.
-type UnitSource interface{ Units() []status.Unit }
+type UnitSource interface{ Units() []fleet.Unit }
 
 // JobSource gives the status of scheduled jobs.
-type JobSource interface{ Jobs() []status.Job }
+type JobSource interface{ Jobs() []fleet.Job }
 
 // SensorSource gives the latest sensor readings and the read counters of
 // every sensor.
 type SensorSource interface {
-	Readings() []status.Reading
+	Readings() []fleet.Reading
 	SensorCounts() []SensorCount
 }
 

@@ -13,22 +13,22 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 type fakeSources struct{}
 
-func (fakeSources) Units() []status.Unit {
-	return []status.Unit{
-		{Name: "blink", Kind: status.KindTask, State: status.Running, Profile: status.Profile{Starts: 3, Restarts: 2}},
-		{Name: "mosq", Kind: status.KindService, State: status.Failed},
+func (fakeSources) Units() []fleet.Unit {
+	return []fleet.Unit{
+		{Name: "blink", Kind: fleet.KindTask, State: fleet.UnitRunning, Profile: fleet.Profile{Starts: 3, Restarts: 2}},
+		{Name: "mosq", Kind: fleet.KindService, State: fleet.UnitFailed},
 	}
 }
 
-func (fakeSources) Jobs() []status.Job {
-	return []status.Job{{Name: "backup", Runs: 7, Failures: 1, Skips: 2}}
+func (fakeSources) Jobs() []fleet.Job {
+	return []fleet.Job{{Name: "backup", Runs: 7, Failures: 1, Skips: 2}}
 }
 
 func (fakeSources) MQTTStats() MQTTStats {
@@ -37,8 +37,8 @@ func (fakeSources) MQTTStats() MQTTStats {
 
 func (fakeSources) JournalStats() JournalStats { return JournalStats{Records: 100, Dropped: 5} }
 
-func (fakeSources) Readings() []status.Reading {
-	return []status.Reading{
+func (fakeSources) Readings() []fleet.Reading {
+	return []fleet.Reading{
 		{Sensor: "bme", Metric: "temperature", Value: 21.5, Unit: "celsius"},
 		{Sensor: "bme", Metric: "humidity", Value: 0.4, Unit: "ratio"},
 		{Sensor: "cpu", Metric: "temperature", Value: 55, Unit: "celsius"},

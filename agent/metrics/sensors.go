@@ -6,7 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/sensors"
 )
 
@@ -53,7 +53,7 @@ type series struct {
 // gaugeFamilies groups readings by gauge name; of two readings of one
 // series (same sensor and labels) the later one wins. Readings whose name
 // is one of the counters above are left out.
-func gaugeFamilies(rs []status.Reading) []*family {
+func gaugeFamilies(rs []fleet.Reading) []*family {
 	byName := map[string]*family{}
 	var names []string
 	for _, r := range rs {
@@ -87,7 +87,7 @@ func gaugeFamilies(rs []status.Reading) []*family {
 	return out
 }
 
-func (f *family) add(r status.Reading) {
+func (f *family) add(r fleet.Reading) {
 	values := make([]string, 0, len(f.keys)+1)
 	values = append(values, r.Sensor)
 	byKey := make(map[string]string, len(r.Labels))

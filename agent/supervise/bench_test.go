@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 const benchTasks = 10_000
@@ -24,7 +24,7 @@ func benchSup(b *testing.B) *Supervisor {
 	return s
 }
 
-func waitAll(b *testing.B, s *Supervisor, n int, state status.State) {
+func waitAll(b *testing.B, s *Supervisor, n int, state fleet.UnitState) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for i := range n {
@@ -58,7 +58,7 @@ func BenchmarkIdleTaskMemory(b *testing.B) {
 		s := benchSup(b)
 		before := memStats()
 		addAll(b, s, benchTasks)
-		waitAll(b, s, benchTasks, status.Running)
+		waitAll(b, s, benchTasks, fleet.UnitRunning)
 		after := memStats()
 		heap += float64(after.HeapAlloc-before.HeapAlloc) / benchTasks
 		stack += float64(after.StackInuse-before.StackInuse) / benchTasks
@@ -84,12 +84,12 @@ func BenchmarkStartStop10k(b *testing.B) {
 		s := benchSup(b)
 		t0 := time.Now()
 		addAll(b, s, benchTasks)
-		waitAll(b, s, benchTasks, status.Running)
+		waitAll(b, s, benchTasks, fleet.UnitRunning)
 		t1 := time.Now()
 		if _, err := s.Stop("*"); err != nil {
 			b.Fatal(err)
 		}
-		waitAll(b, s, benchTasks, status.Stopped)
+		waitAll(b, s, benchTasks, fleet.UnitStopped)
 		startT += t1.Sub(t0)
 		stopT += time.Since(t1)
 		shutdown(b, s)

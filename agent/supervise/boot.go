@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Boot starts the enabled services in dependency order (SortByRequires).
@@ -40,7 +40,7 @@ func (s *Supervisor) serviceGraph() (map[string][]string, map[string]string) {
 	requires := map[string][]string{}
 	missing := map[string]string{}
 	for name, u := range s.units {
-		if u.st.Kind == status.KindService {
+		if u.st.Kind == fleet.KindService {
 			requires[name] = nil
 		}
 	}
@@ -62,9 +62,9 @@ func (s *Supervisor) bootOne(ctx context.Context, name, missing string) error {
 	switch {
 	case err != nil:
 		return nil // deleted meanwhile
-	case st.State == status.Failed:
+	case st.State == fleet.UnitFailed:
 		return fmt.Errorf("supervise: service %q: %s", name, st.Error)
-	case st.State != status.Pending:
+	case st.State != fleet.UnitPending:
 		return nil
 	case st.Enabled == nil || !*st.Enabled:
 		s.markDisabled(name)
@@ -88,8 +88,8 @@ func (s *Supervisor) bootOne(ctx context.Context, name, missing string) error {
 // awaitRequirement waits until the required service leaves pending and
 // backoff; a non-empty reason says why it cannot be relied on.
 func (s *Supervisor) awaitRequirement(ctx context.Context, req string) (string, error) {
-	st, err := s.WaitFor(ctx, req, func(u status.Unit) bool {
-		return (u.State != status.Pending && u.State != status.Backoff) ||
+	st, err := s.WaitFor(ctx, req, func(u fleet.Unit) bool {
+		return (u.State != fleet.UnitPending && u.State != fleet.UnitBackoff) ||
 			(u.Enabled != nil && !*u.Enabled)
 	})
 	switch {
@@ -97,9 +97,9 @@ func (s *Supervisor) awaitRequirement(ctx context.Context, req string) (string, 
 		return "", err
 	case st.Enabled != nil && !*st.Enabled:
 		return "is disabled", nil
-	case st.State == status.Failed:
+	case st.State == fleet.UnitFailed:
 		return "failed: " + firstNonEmpty(st.Error, st.Reason), nil
-	case st.State == status.Stopped:
+	case st.State == fleet.UnitStopped:
 		return "is stopped", nil
 	}
 	return "", nil
@@ -108,9 +108,9 @@ func (s *Supervisor) awaitRequirement(ctx context.Context, req string) (string, 
 func (s *Supervisor) markDisabled(name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u, ok := s.units[name]; ok && u.loop == nil && u.st.State == status.Pending {
+	if u, ok := s.units[name]; ok && u.loop == nil && u.st.State == fleet.UnitPending {
 		u.st.Reason = errDisabled.Error()
-		s.setStateLocked(u, status.Stopped, s.clock.Now())
+		s.setStateLocked(u, fleet.UnitStopped, s.clock.Now())
 	}
 }
 
@@ -119,9 +119,9 @@ func (s *Supervisor) failDependent(name, reason string) error {
 	defer s.mu.Unlock()
 	if u, ok := s.units[name]; ok && u.loop == nil {
 		u.st.Reason, u.st.Error = reason, ""
-		s.setStateLocked(u, status.Failed, s.clock.Now())
+		s.setStateLocked(u, fleet.UnitFailed, s.clock.Now())
 	}
-	s.base.With("component", Source(status.KindService, name)).Error("service not started", "reason", reason)
+	s.base.With("component", Source(fleet.KindService, name)).Error("service not started", "reason", reason)
 	return fmt.Errorf("supervise: service %q: %s", name, reason)
 }
 

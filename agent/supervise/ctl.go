@@ -5,7 +5,7 @@ import (
 	"maps"
 
 	"github.com/drover-iot/drover/agent/journal"
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Ctl is a unit's handle on its supervisor during one run: its name and
@@ -29,7 +29,7 @@ func (s *Supervisor) newCtl(u *unit, l *loop) *Ctl {
 // a task, svc:<name> for a service (the journal's PrefixTask and
 // PrefixService).
 func Source(kind, name string) string {
-	if kind == status.KindService {
+	if kind == fleet.KindService {
 		return journal.PrefixService + name
 	}
 	return journal.PrefixTask + name
@@ -76,7 +76,7 @@ func (c *Ctl) SetExit(code int, signal string) {
 func (c *Ctl) update(f func()) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	if c.u.loop == c.l && c.u.st.State == status.Running {
+	if c.u.loop == c.l && c.u.st.State == fleet.UnitRunning {
 		f()
 		c.s.changedLocked()
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/drover-iot/drover/agent/journal"
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // TestUnitLogSources checks that a unit's own records (Ctl.Logger and the
@@ -37,8 +37,8 @@ func TestUnitLogSources(t *testing.T) {
 	if err := s.Boot(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, s, "chatty", InState(status.Failed))
-	waitFor(t, s, "daemon", InState(status.Done))
+	waitFor(t, s, "chatty", InState(fleet.UnitFailed))
+	waitFor(t, s, "daemon", InState(fleet.UnitDone))
 	tests := []struct {
 		source string
 		want   []string

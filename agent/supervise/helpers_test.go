@@ -9,7 +9,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -58,7 +58,7 @@ func ctxT(t *testing.T) context.Context {
 }
 
 // waitFor waits until the unit satisfies cond and returns its status.
-func waitFor(t *testing.T, s *Supervisor, name string, cond func(status.Unit) bool) status.Unit {
+func waitFor(t *testing.T, s *Supervisor, name string, cond func(fleet.Unit) bool) fleet.Unit {
 	t.Helper()
 	u, err := s.WaitFor(ctxT(t), name, cond)
 	if err != nil {
@@ -67,7 +67,7 @@ func waitFor(t *testing.T, s *Supervisor, name string, cond func(status.Unit) bo
 	return u
 }
 
-func waitState(t *testing.T, s *Supervisor, name string, states ...status.State) status.Unit {
+func waitState(t *testing.T, s *Supervisor, name string, states ...fleet.UnitState) fleet.Unit {
 	t.Helper()
 	return waitFor(t, s, name, InState(states...))
 }

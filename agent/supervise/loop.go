@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Causes of a cancelled loop or run, recorded as the stopped unit's reason.
@@ -51,7 +51,7 @@ func (s *Supervisor) beginRun(u *unit, l *loop, first bool) (*Ctl, context.Conte
 	if !u.limiter.Allow(now) {
 		u.st.Reason = u.limiter.Reason()
 		s.unitLog(u).Warn("unit failed", "reason", u.st.Reason)
-		s.setStateLocked(u, status.Failed, now)
+		s.setStateLocked(u, fleet.UnitFailed, now)
 		return nil, nil, false
 	}
 	ctx, cancel := context.WithCancelCause(l.ctx)
@@ -63,7 +63,7 @@ func (s *Supervisor) beginRun(u *unit, l *loop, first bool) (*Ctl, context.Conte
 	u.st.Result, u.st.Error, u.st.Stack, u.st.Reason = nil, "", "", ""
 	u.st.ExitCode, u.st.Signal, u.st.PID = nil, "", 0
 	u.st.StartedAt = &now
-	s.setStateLocked(u, status.Running, now)
+	s.setStateLocked(u, fleet.UnitRunning, now)
 	c := s.newCtl(u, l)
 	if u.watchdog > 0 {
 		c.wd = startWatchdog(s.clock, u.watchdog, cancel)
@@ -102,9 +102,9 @@ func (s *Supervisor) endRun(u *unit, l *loop, c *Ctl, ctx context.Context, out o
 // watchdog: done or failed, then backoff when the policy restarts it.
 func (s *Supervisor) endByItselfLocked(u *unit, out outcome, watchdog bool, ran time.Duration, now time.Time) (time.Duration, hooks) {
 	failed := out.err != nil
-	state := status.Done
+	state := fleet.UnitDone
 	if failed {
-		state = status.Failed
+		state = fleet.UnitFailed
 		s.recordErrorLocked(u, out)
 		s.unitLog(u).Warn("unit failed", "err", out.err)
 	}
@@ -125,7 +125,7 @@ func (s *Supervisor) endByItselfLocked(u *unit, out outcome, watchdog bool, ran 
 	if u.st.Reason == "" {
 		u.st.Reason = "restart policy " + string(u.policy.Mode)
 	}
-	s.setStateLocked(u, status.Backoff, now)
+	s.setStateLocked(u, fleet.UnitBackoff, now)
 	u.st.NextStart = &next
 	return delay, h
 }
@@ -133,7 +133,7 @@ func (s *Supervisor) endByItselfLocked(u *unit, out outcome, watchdog bool, ran 
 func (s *Supervisor) endStoppedLocked(u *unit, cause error, out outcome, now time.Time) hooks {
 	recordUnlessCanceled(u, out)
 	u.st.Reason = cause.Error()
-	s.setStateLocked(u, status.Stopped, now)
+	s.setStateLocked(u, fleet.UnitStopped, now)
 	return hooksFor(u, nil)
 }
 
@@ -179,11 +179,11 @@ func (s *Supervisor) loopEnded(u *unit, l *loop) {
 		u.loop = nil
 	}
 	switch u.st.State {
-	case status.Pending, status.Backoff, status.Running:
+	case fleet.UnitPending, fleet.UnitBackoff, fleet.UnitRunning:
 		if cause := context.Cause(l.ctx); cause != nil {
 			u.st.Reason = cause.Error()
 		}
-		s.setStateLocked(u, status.Stopped, s.clock.Now())
+		s.setStateLocked(u, fleet.UnitStopped, s.clock.Now())
 	}
 	if l.startAgain && !s.closed && s.units[u.st.Name] == u {
 		s.startLocked(u, false)

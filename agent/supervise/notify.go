@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // changedLocked wakes everyone waiting for a change and schedules the
@@ -20,11 +20,11 @@ func (s *Supervisor) changedLocked() {
 // WaitFor blocks until the unit named name satisfies cond, and returns
 // its status then. It fails when the unit does not exist (or is deleted
 // while waiting) or ctx ends.
-func (s *Supervisor) WaitFor(ctx context.Context, name string, cond func(status.Unit) bool) (status.Unit, error) {
+func (s *Supervisor) WaitFor(ctx context.Context, name string, cond func(fleet.Unit) bool) (fleet.Unit, error) {
 	for {
 		s.mu.Lock()
 		u, ok := s.units[name]
-		var st status.Unit
+		var st fleet.Unit
 		if ok {
 			st = u.snapshot()
 		}
@@ -45,8 +45,8 @@ func (s *Supervisor) WaitFor(ctx context.Context, name string, cond func(status.
 }
 
 // InState returns a condition for WaitFor that holds in any of states.
-func InState(states ...status.State) func(status.Unit) bool {
-	return func(u status.Unit) bool {
+func InState(states ...fleet.UnitState) func(fleet.Unit) bool {
+	return func(u fleet.Unit) bool {
 		for _, st := range states {
 			if u.State == st {
 				return true

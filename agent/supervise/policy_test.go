@@ -6,24 +6,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise/restart"
+	"github.com/drover-iot/drover/fleet"
 )
 
 func TestRestartModes(t *testing.T) {
 	tests := []struct {
 		mode    restart.Mode
 		fn      string
-		want    status.State
+		want    fleet.UnitState
 		restart bool
 	}{
-		{restart.No, "ok", status.Done, false},
-		{restart.No, "fail", status.Failed, false},
-		{restart.OnFailure, "ok", status.Done, false},
-		{restart.OnFailure, "fail", status.Backoff, true},
-		{restart.OnFailure, "panic", status.Backoff, true},
-		{restart.Always, "ok", status.Backoff, true},
-		{restart.Always, "fail", status.Backoff, true},
+		{restart.No, "ok", fleet.UnitDone, false},
+		{restart.No, "fail", fleet.UnitFailed, false},
+		{restart.OnFailure, "ok", fleet.UnitDone, false},
+		{restart.OnFailure, "fail", fleet.UnitBackoff, true},
+		{restart.OnFailure, "panic", fleet.UnitBackoff, true},
+		{restart.Always, "ok", fleet.UnitBackoff, true},
+		{restart.Always, "fail", fleet.UnitBackoff, true},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.mode)+"/"+tt.fn, func(t *testing.T) {
@@ -43,7 +43,7 @@ func TestRestartModes(t *testing.T) {
 				t.Fatal(err)
 			}
 			clock.Advance(restart.DefaultInitial)
-			waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Starts == 2 })
+			waitFor(t, s, name, func(u fleet.Unit) bool { return u.Profile.Starts == 2 })
 		})
 	}
 }
@@ -59,7 +59,7 @@ func TestBackoffTiming(t *testing.T) {
 	for i, delay := range []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second} {
 		<-g.runs
 		g.end <- errBoom
-		u := waitState(t, s, name, status.Backoff)
+		u := waitState(t, s, name, fleet.UnitBackoff)
 		if want := clock.Now().Add(delay); !u.NextStart.Equal(want) || u.Error != "boom" {
 			t.Fatalf("failure %d: next start %v error %q, want %v", i, u.NextStart, u.Error, want)
 		}
@@ -67,11 +67,11 @@ func TestBackoffTiming(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(delay - time.Millisecond)
-		if u, _ := s.Unit(name); u.State != status.Backoff {
+		if u, _ := s.Unit(name); u.State != fleet.UnitBackoff {
 			t.Fatalf("failure %d: restarted before its delay: %s", i, u.State)
 		}
 		clock.Advance(time.Millisecond)
-		waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Restarts == uint64(i+1) })
+		waitFor(t, s, name, func(u fleet.Unit) bool { return u.Profile.Restarts == uint64(i+1) })
 	}
 	<-g.runs
 }
@@ -87,8 +87,8 @@ func TestBurstLimit(t *testing.T) {
 	if _, err := s.Start(name); err != nil {
 		t.Fatal(err)
 	}
-	u = waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Starts == 4 })
-	if u.State == status.Failed && strings.HasPrefix(u.Reason, "start-limit-hit") {
+	u = waitFor(t, s, name, func(u fleet.Unit) bool { return u.Profile.Starts == 4 })
+	if u.State == fleet.UnitFailed && strings.HasPrefix(u.Reason, "start-limit-hit") {
 		t.Fatalf("manual start did not reset the limit: %+v", u)
 	}
 	u = crashLoop(t, s, clock, name)
@@ -102,18 +102,18 @@ func crashLoop(t *testing.T, s *Supervisor, clock interface {
 	BlockUntilContext(context.Context, int) error
 	Advance(time.Duration)
 	Now() time.Time
-}, name string) status.Unit {
+}, name string) fleet.Unit {
 	t.Helper()
 	for {
-		u := waitState(t, s, name, status.Backoff, status.Failed)
-		if u.State == status.Failed {
+		u := waitState(t, s, name, fleet.UnitBackoff, fleet.UnitFailed)
+		if u.State == fleet.UnitFailed {
 			return u
 		}
 		if err := clock.BlockUntilContext(ctxT(t), 1); err != nil {
 			t.Fatal(err)
 		}
 		clock.Advance(u.NextStart.Sub(clock.Now()))
-		waitFor(t, s, name, func(v status.Unit) bool { return v.Profile.Starts > u.Profile.Starts || v.State == status.Failed })
+		waitFor(t, s, name, func(v fleet.Unit) bool { return v.Profile.Starts > u.Profile.Starts || v.State == fleet.UnitFailed })
 	}
 }
 
@@ -135,7 +135,7 @@ func TestWatchdog(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := mustAdd(t, s, TaskSpec{Name: "w", Func: "beater", Watchdog: 5 * time.Second})
-	waitState(t, s, name, status.Running)
+	waitState(t, s, name, fleet.UnitRunning)
 	step := func(d time.Duration) {
 		if err := clock.BlockUntilContext(ctxT(t), 1); err != nil {
 			t.Fatal(err)
@@ -148,17 +148,17 @@ func TestWatchdog(t *testing.T) {
 	<-ack
 	step(2 * time.Second) // fires at 5s, sees the beat of 3s ago, re-arms for 3s
 	step(2 * time.Second)
-	if u, _ := s.Unit(name); u.State != status.Running || u.Profile.WatchdogMisses != 0 {
+	if u, _ := s.Unit(name); u.State != fleet.UnitRunning || u.Profile.WatchdogMisses != 0 {
 		t.Fatalf("restarted despite heartbeat: %+v", u)
 	}
 	step(time.Second) // 5s after the beat
-	u := waitState(t, s, name, status.Backoff)
+	u := waitState(t, s, name, fleet.UnitBackoff)
 	if u.Profile.WatchdogMisses != 1 || !strings.HasPrefix(u.Reason, "watchdog: supervise: watchdog timeout") {
 		t.Fatalf("after miss: %+v", u)
 	}
 	step(restart.DefaultInitial)
-	u = waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Restarts == 1 })
-	if u.State != status.Running {
+	u = waitFor(t, s, name, func(u fleet.Unit) bool { return u.Profile.Restarts == 1 })
+	if u.State != fleet.UnitRunning {
 		t.Fatalf("not running after watchdog restart: %+v", u)
 	}
 }

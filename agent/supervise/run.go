@@ -10,7 +10,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // outcome is how one call of a unit's function ended.
@@ -37,7 +37,7 @@ func callFunc(ctx context.Context, fn Func, c *Ctl) (out outcome) {
 type hooks struct {
 	onStop  StopHook
 	onError ErrorHook
-	snap    status.Unit
+	snap    fleet.Unit
 	err     error
 }
 

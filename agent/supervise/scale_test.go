@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // TestTenThousandTasks adds, starts and stops 10,000 tasks from many
@@ -47,7 +47,7 @@ func TestTenThousandTasks(t *testing.T) {
 		t.Fatalf("Stop(t*) matched %d, %v", len(got), err)
 	}
 	for i := range tasks {
-		waitState(t, s, fmt.Sprintf("t%05d", i), status.Stopped)
+		waitState(t, s, fmt.Sprintf("t%05d", i), fleet.UnitStopped)
 	}
 	if n := len(s.Units()); n != tasks {
 		t.Fatalf("%d units, want %d", n, tasks)
@@ -63,20 +63,20 @@ func TestShutdownTimeout(t *testing.T) {
 	}
 	name := mustAdd(t, s, TaskSpec{Name: "stubborn", Func: "stubborn"})
 	mustAdd(t, s, TaskSpec{Name: "polite", Func: "block"})
-	waitState(t, s, name, status.Running)
-	waitState(t, s, "polite", status.Running)
+	waitState(t, s, name, fleet.UnitRunning)
+	waitState(t, s, "polite", fleet.UnitRunning)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := s.Shutdown(ctx)
 	if !errors.Is(err, ErrShutdownTimeout) || !strings.Contains(err.Error(), "stubborn") {
 		t.Fatalf("Shutdown = %v", err)
 	}
-	waitState(t, s, "polite", status.Stopped)
+	waitState(t, s, "polite", fleet.UnitStopped)
 	if _, err := s.Add(TaskSpec{Name: "late", Func: "block"}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Add after shutdown = %v", err)
 	}
 	close(release)
-	u := waitState(t, s, name, status.Stopped)
+	u := waitState(t, s, name, fleet.UnitStopped)
 	if u.Reason != ErrClosed.Error() {
 		t.Fatalf("reason %q", u.Reason)
 	}
@@ -84,7 +84,7 @@ func TestShutdownTimeout(t *testing.T) {
 
 func TestOnChangeCoalesced(t *testing.T) {
 	var calls atomic.Int64
-	seen := make(chan status.State, 100)
+	seen := make(chan fleet.UnitState, 100)
 	var s *Supervisor
 	s, _ = newSup(t, WithOnChange(func() {
 		calls.Add(1)
@@ -97,7 +97,7 @@ func TestOnChangeCoalesced(t *testing.T) {
 	}))
 	mustAdd(t, s, TaskSpec{Name: "t", Func: "ok"})
 	for st := range seen {
-		if st == status.Done {
+		if st == fleet.UnitDone {
 			break
 		}
 	}
@@ -119,9 +119,9 @@ func TestCtlProcessDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := mustAdd(t, s, TaskSpec{Name: "p", Func: "proc"})
-	waitFor(t, s, name, func(u status.Unit) bool { return u.PID == 4242 })
+	waitFor(t, s, name, func(u fleet.Unit) bool { return u.PID == 4242 })
 	close(proceed)
-	u := waitState(t, s, name, status.Failed)
+	u := waitState(t, s, name, fleet.UnitFailed)
 	if u.Signal != "SIGKILL" || u.ExitCode != nil || u.Error != "killed" {
 		t.Fatalf("process details: %+v", u)
 	}

@@ -5,7 +5,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // AddService creates a service from spec, pending until Boot or Start.
@@ -25,7 +25,7 @@ func (s *Supervisor) AddService(spec ServiceSpec) error {
 	if _, ok := s.units[spec.Name]; ok {
 		return fmt.Errorf("%w: unit %q", ErrExists, spec.Name)
 	}
-	u := s.newUnitLocked(spec.Name, status.KindService, spec.Type, fn, spec.Restart)
+	u := s.newUnitLocked(spec.Name, fleet.KindService, spec.Type, fn, spec.Restart)
 	u.st.Args, u.st.Requires = maps.Clone(spec.Args), slices.Clone(spec.Requires)
 	u.watchdog, u.onStop, u.onError = spec.Watchdog, spec.OnStop, spec.OnError
 	enabled, ok := s.enabled[spec.Name]
@@ -36,8 +36,8 @@ func (s *Supervisor) AddService(spec ServiceSpec) error {
 	s.units[spec.Name] = u
 	if loadErr != nil {
 		u.st.Error, u.st.Reason = loadErr.Error(), "not loaded"
-		s.setStateLocked(u, status.Failed, s.clock.Now())
-		s.base.With("component", Source(status.KindService, spec.Name)).Error("service not loaded", "err", loadErr)
+		s.setStateLocked(u, fleet.UnitFailed, s.clock.Now())
+		s.base.With("component", Source(fleet.KindService, spec.Name)).Error("service not loaded", "err", loadErr)
 		return fmt.Errorf("supervise: service %q not loaded: %w", spec.Name, loadErr)
 	}
 	s.changedLocked()
@@ -87,7 +87,7 @@ func (s *Supervisor) setEnabled(name string, on bool) error {
 	case !ok:
 		s.mu.Unlock()
 		return fmt.Errorf("%w: no service named %q", ErrNotFound, name)
-	case u.st.Kind != status.KindService:
+	case u.st.Kind != fleet.KindService:
 		s.mu.Unlock()
 		return fmt.Errorf("%w: %q is a task", ErrNotService, name)
 	}
@@ -103,9 +103,9 @@ func (s *Supervisor) applyEnabledLocked(u *unit, on bool) {
 	switch {
 	case !on:
 		stopLocked(u, errDisabled)
-		if u.loop == nil && u.st.State == status.Pending {
+		if u.loop == nil && u.st.State == fleet.UnitPending {
 			u.st.Reason = errDisabled.Error()
-			s.setStateLocked(u, status.Stopped, s.clock.Now())
+			s.setStateLocked(u, fleet.UnitStopped, s.clock.Now())
 		}
 	case u.st.Reason != "not loaded":
 		s.startLocked(u, true)

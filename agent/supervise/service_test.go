@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // recorder is a service body that reports its start and blocks.
@@ -43,7 +43,7 @@ func TestBootOrder(t *testing.T) {
 	if want := []string{"db", "cache", "web"}; !slices.Equal(got, want) {
 		t.Fatalf("start order %v, want %v", got, want)
 	}
-	if u, _ := s.Unit("extra"); u.State != status.Stopped || u.Reason != "disabled" || *u.Enabled {
+	if u, _ := s.Unit("extra"); u.State != fleet.UnitStopped || u.Reason != "disabled" || *u.Enabled {
 		t.Fatalf("disabled service: %+v", u)
 	}
 }
@@ -81,7 +81,7 @@ func TestBootFailingDependency(t *testing.T) {
 		"ghost":     `requires "nobody" which does not exist`,
 	}
 	for name, reason := range want {
-		if u, _ := s.Unit(name); u.State != status.Failed || u.Reason != reason {
+		if u, _ := s.Unit(name); u.State != fleet.UnitFailed || u.Reason != reason {
 			t.Errorf("%s: %s %q, want failed %q", name, u.State, u.Reason, reason)
 		}
 	}
@@ -104,7 +104,7 @@ func TestServiceNotLoaded(t *testing.T) {
 		if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), "not loaded") {
 			t.Fatalf("AddService(%s) = %v", tt.kind, err)
 		}
-		if u, _ := s.Unit("svc-" + tt.kind); u.State != status.Failed || u.Reason != "not loaded" {
+		if u, _ := s.Unit("svc-" + tt.kind); u.State != fleet.UnitFailed || u.Reason != "not loaded" {
 			t.Fatalf("unit %+v", u)
 		}
 	}
@@ -145,7 +145,7 @@ func TestEnableDisablePersisted(t *testing.T) {
 	if err := s1.Disable("web"); err != nil {
 		t.Fatal(err)
 	}
-	waitState(t, s1, "web", status.Stopped)
+	waitState(t, s1, "web", fleet.UnitStopped)
 
 	s2, _ := newSup(t, WithStateDir(dir))
 	if err := s2.AddService(spec); err != nil {
@@ -154,7 +154,7 @@ func TestEnableDisablePersisted(t *testing.T) {
 	if err := s2.Boot(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ := s2.Unit("web"); *u.Enabled || u.State != status.Stopped {
+	if u, _ := s2.Unit("web"); *u.Enabled || u.State != fleet.UnitStopped {
 		t.Fatalf("disable not restored: %+v", u)
 	}
 	if err := s2.Enable("web"); err != nil {

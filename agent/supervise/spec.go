@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise/restart"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Func is a supervised unit's body. It runs until it returns or ctx is
@@ -20,11 +20,11 @@ type KindFactory func(spec ServiceSpec) (Func, error)
 
 // StopHook is called, outside the supervisor's lock, each time a run of
 // a unit ends for any reason, with the unit's status at that moment.
-type StopHook func(u status.Unit)
+type StopHook func(u fleet.Unit)
 
 // ErrorHook is called, outside the supervisor's lock, each time a run of
 // a unit fails (error, panic or watchdog timeout), before the StopHook.
-type ErrorHook func(u status.Unit, err error)
+type ErrorHook func(u fleet.Unit, err error)
 
 // TaskSpec describes a task: a registered Go function run under a name.
 type TaskSpec struct {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise/restart"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // Supervisor runs tasks and services. It is safe for concurrent use. Call
@@ -105,7 +105,7 @@ func (s *Supervisor) Add(spec TaskSpec) (string, error) {
 		return "", fmt.Errorf("%w: %q (task %q)", ErrUnknownFunc, spec.Func, spec.Name)
 	}
 	name := s.freeNameLocked(spec.Name)
-	u := s.newUnitLocked(name, status.KindTask, spec.Func, fn, spec.Restart)
+	u := s.newUnitLocked(name, fleet.KindTask, spec.Func, fn, spec.Restart)
 	u.st.Args = maps.Clone(spec.Args)
 	u.watchdog, u.onStop, u.onError = spec.Watchdog, spec.OnStop, spec.OnError
 	s.units[name] = u
@@ -116,8 +116,8 @@ func (s *Supervisor) Add(spec TaskSpec) (string, error) {
 func (s *Supervisor) newUnitLocked(name, kind, typ string, fn Func, p restart.Policy) *unit {
 	p = p.WithDefaults()
 	return &unit{
-		st: status.Unit{Name: name, Kind: kind, Type: typ,
-			State: status.Pending, Since: s.clock.Now()},
+		st: fleet.Unit{Name: name, Kind: kind, Type: typ,
+			State: fleet.UnitPending, Since: s.clock.Now()},
 		fn: fn, policy: p, limiter: restart.NewLimiter(p),
 	}
 }
@@ -150,33 +150,33 @@ func checkName(name string) error {
 }
 
 // Units returns the status of every unit: tasks then services, each by name.
-func (s *Supervisor) Units() []status.Unit {
+func (s *Supervisor) Units() []fleet.Unit {
 	s.mu.Lock()
-	out := make([]status.Unit, 0, len(s.units))
+	out := make([]fleet.Unit, 0, len(s.units))
 	for _, u := range s.units {
 		out = append(out, u.snapshot())
 	}
 	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b status.Unit) int {
+	slices.SortFunc(out, func(a, b fleet.Unit) int {
 		return cmp.Or(kindRank(a.Kind)-kindRank(b.Kind), strings.Compare(a.Name, b.Name))
 	})
 	return out
 }
 
 func kindRank(kind string) int {
-	if kind == status.KindTask {
+	if kind == fleet.KindTask {
 		return 0
 	}
 	return 1
 }
 
 // Unit returns the status of the unit with exactly this name.
-func (s *Supervisor) Unit(name string) (status.Unit, error) {
+func (s *Supervisor) Unit(name string) (fleet.Unit, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, ok := s.units[name]
 	if !ok {
-		return status.Unit{}, fmt.Errorf("%w: no unit named %q", ErrNotFound, name)
+		return fleet.Unit{}, fmt.Errorf("%w: no unit named %q", ErrNotFound, name)
 	}
 	return u.snapshot(), nil
 }

@@ -8,21 +8,21 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise/restart"
+	"github.com/drover-iot/drover/fleet"
 )
 
 func TestTaskEnds(t *testing.T) {
 	tests := []struct {
 		fn        string
-		want      status.State
+		want      fleet.UnitState
 		result    any
 		errSub    string
 		withStack bool
 	}{
-		{fn: "ok", want: status.Done, result: 42},
-		{fn: "fail", want: status.Failed, errSub: "boom"},
-		{fn: "panic", want: status.Failed, errSub: "supervise: task panicked: kaboom", withStack: true},
+		{fn: "ok", want: fleet.UnitDone, result: 42},
+		{fn: "fail", want: fleet.UnitFailed, errSub: "boom"},
+		{fn: "panic", want: fleet.UnitFailed, errSub: "supervise: task panicked: kaboom", withStack: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {
@@ -45,19 +45,19 @@ func TestTaskEnds(t *testing.T) {
 func TestStopAndStartAgain(t *testing.T) {
 	s, clock := newSup(t)
 	name := mustAdd(t, s, TaskSpec{Name: "blink", Func: "block"})
-	waitState(t, s, name, status.Running)
+	waitState(t, s, name, fleet.UnitRunning)
 	clock.Advance(3e9)
 	if got, err := s.Stop("blink"); err != nil || !slices.Equal(got, []string{"blink"}) {
 		t.Fatalf("Stop = %v, %v", got, err)
 	}
-	u := waitState(t, s, name, status.Stopped)
+	u := waitState(t, s, name, fleet.UnitStopped)
 	if u.Reason != "stopped on request" || u.Error != "" || u.Profile.RunTime != 3e9 {
 		t.Fatalf("stopped unit: %+v", u)
 	}
 	if _, err := s.Start("blink"); err != nil {
 		t.Fatal(err)
 	}
-	u = waitState(t, s, name, status.Running)
+	u = waitState(t, s, name, fleet.UnitRunning)
 	if u.Profile.Starts != 2 || u.Reason != "" {
 		t.Fatalf("restarted unit: %+v", u)
 	}
@@ -66,10 +66,10 @@ func TestStopAndStartAgain(t *testing.T) {
 func TestPanicDoesNotDisturbOthers(t *testing.T) {
 	s, _ := newSup(t)
 	other := mustAdd(t, s, TaskSpec{Name: "other", Func: "block"})
-	waitState(t, s, other, status.Running)
+	waitState(t, s, other, fleet.UnitRunning)
 	p := mustAdd(t, s, TaskSpec{Name: "bad", Func: "panic"})
-	waitState(t, s, p, status.Failed)
-	if u, _ := s.Unit(other); u.State != status.Running || u.Profile.Starts != 1 {
+	waitState(t, s, p, fleet.UnitFailed)
+	if u, _ := s.Unit(other); u.State != fleet.UnitRunning || u.Profile.Starts != 1 {
 		t.Fatalf("other task disturbed: %+v", u)
 	}
 	if _, err := s.Add(TaskSpec{Name: "after", Func: "ok"}); err != nil {
@@ -136,7 +136,7 @@ func TestWildcards(t *testing.T) {
 				t.Fatalf("Stop(%q) = %v, %v; want %v, %v", tt.pattern, got, err, tt.want, tt.err)
 			}
 			for _, n := range got {
-				waitState(t, s, n, status.Stopped)
+				waitState(t, s, n, fleet.UnitStopped)
 			}
 		})
 	}
@@ -149,8 +149,8 @@ func TestDelete(t *testing.T) {
 	s, _ := newSup(t)
 	stopped := make(chan string, 2)
 	for _, n := range []string{"a1", "a2", "b"} {
-		mustAdd(t, s, TaskSpec{Name: n, Func: "block", OnStop: func(u status.Unit) { stopped <- u.Name }})
-		waitState(t, s, n, status.Running)
+		mustAdd(t, s, TaskSpec{Name: n, Func: "block", OnStop: func(u fleet.Unit) { stopped <- u.Name }})
+		waitState(t, s, n, fleet.UnitRunning)
 	}
 	got, err := s.Delete("a*")
 	if err != nil || !slices.Equal(got, []string{"a1", "a2"}) {
@@ -176,11 +176,11 @@ func TestHooks(t *testing.T) {
 	record := func(what string) { mu.Lock(); calls = append(calls, what); mu.Unlock() }
 	done := make(chan struct{})
 	spec := TaskSpec{Name: "h", Func: "fail",
-		OnError: func(u status.Unit, err error) {
+		OnError: func(u fleet.Unit, err error) {
 			record("error:" + string(u.State) + ":" + err.Error())
 			panic("hook panics too")
 		},
-		OnStop: func(u status.Unit) { record("stop:" + u.Error); close(done) },
+		OnStop: func(u fleet.Unit) { record("stop:" + u.Error); close(done) },
 	}
 	mustAdd(t, s, spec)
 	<-done
@@ -210,8 +210,8 @@ func TestSetArgsBeforeRestart(t *testing.T) {
 	if c := <-g.runs; c.Args()["n"] != 2 {
 		t.Fatalf("second run args %v", c.Args())
 	}
-	u := waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Restarts == 1 })
-	if u.Args["n"] != 2 || u.State != status.Running {
+	u := waitFor(t, s, name, func(u fleet.Unit) bool { return u.Profile.Restarts == 1 })
+	if u.Args["n"] != 2 || u.State != fleet.UnitRunning {
 		t.Fatalf("after restart: %+v", u)
 	}
 }
@@ -224,7 +224,7 @@ func TestStartWhileStopping(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := mustAdd(t, s, TaskSpec{Name: "slow", Func: "slow"})
-	waitState(t, s, name, status.Running)
+	waitState(t, s, name, fleet.UnitRunning)
 	if _, err := s.Stop(name); err != nil {
 		t.Fatal(err)
 	}
@@ -232,15 +232,15 @@ func TestStartWhileStopping(t *testing.T) {
 		t.Fatal(err)
 	}
 	release <- struct{}{}
-	u := waitFor(t, s, name, func(u status.Unit) bool { return u.Profile.Starts == 2 })
-	if u.State != status.Running {
+	u := waitFor(t, s, name, func(u fleet.Unit) bool { return u.Profile.Starts == 2 })
+	if u.State != fleet.UnitRunning {
 		t.Fatalf("start during stop lost: %+v", u)
 	}
 	if _, err := s.Stop(name); err != nil {
 		t.Fatal(err)
 	}
 	release <- struct{}{}
-	waitState(t, s, name, status.Stopped)
+	waitState(t, s, name, fleet.UnitStopped)
 }
 
 // TestNilOptionsKeepDefaults: a nil logger or clock must not panic later.
@@ -254,7 +254,7 @@ func TestNilOptionsKeepDefaults(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), deadlock)
 	defer cancel()
-	if _, err := s.WaitFor(ctx, "t", InState(status.Done)); err != nil {
+	if _, err := s.WaitFor(ctx, "t", InState(fleet.UnitDone)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Shutdown(ctx); err != nil {

@@ -6,13 +6,13 @@ import (
 	"slices"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/agent/supervise/restart"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // unit is one task or service. All fields are guarded by Supervisor.mu.
 type unit struct {
-	st       status.Unit
+	st       fleet.Unit
 	fn       Func
 	policy   restart.Policy
 	limiter  *restart.Limiter
@@ -41,7 +41,7 @@ type loop struct {
 
 // snapshot copies the unit's status; maps and slices are copied so the
 // caller may keep and modify them.
-func (u *unit) snapshot() status.Unit {
+func (u *unit) snapshot() fleet.Unit {
 	st := u.st
 	st.Args = maps.Clone(st.Args)
 	st.Requires = slices.Clone(st.Requires)
@@ -49,9 +49,9 @@ func (u *unit) snapshot() status.Unit {
 }
 
 // setStateLocked moves the unit to state at now.
-func (s *Supervisor) setStateLocked(u *unit, state status.State, now time.Time) {
+func (s *Supervisor) setStateLocked(u *unit, state fleet.UnitState, now time.Time) {
 	u.st.State, u.st.Since = state, now
-	if state != status.Backoff {
+	if state != fleet.UnitBackoff {
 		u.st.NextStart = nil
 	}
 	s.changedLocked()
@@ -69,7 +69,7 @@ func (s *Supervisor) startLocked(u *unit, manual bool) {
 			l.startAgain = true // stopping: start again once it has ended
 			return
 		}
-		if u.st.State != status.Backoff {
+		if u.st.State != fleet.UnitBackoff {
 			return
 		}
 		select {
@@ -82,7 +82,7 @@ func (s *Supervisor) startLocked(u *unit, manual bool) {
 	l := &loop{ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 	u.loop = l
 	s.active++
-	s.setStateLocked(u, status.Pending, s.clock.Now())
+	s.setStateLocked(u, fleet.UnitPending, s.clock.Now())
 	go s.runLoop(u, l)
 }
 

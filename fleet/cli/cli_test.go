@@ -12,7 +12,6 @@ import (
 	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/cli"
 	"github.com/drover-iot/drover/fleet/fleettest"
@@ -37,23 +36,23 @@ func fleetctl(t *testing.T, env map[string]string, args ...string) (int, string,
 }
 
 func deviceHandlers() map[string]fleettest.Handler {
-	blink := status.Unit{Name: "blink", Kind: status.KindTask, State: status.Running, Since: now.Add(-time.Minute)}
+	blink := fleet.Unit{Name: "blink", Kind: fleet.KindTask, State: fleet.UnitRunning, Since: now.Add(-time.Minute)}
 	return map[string]fleettest.Handler{
 		fleet.CmdPing: func(fleet.Request, func(any)) (any, error) { return fleet.PingResult{}, nil },
 		fleet.CmdTaskList: func(fleet.Request, func(any)) (any, error) {
-			return fleet.UnitsResult{Units: []status.Unit{unit("t10"), blink, unit("t2")}}, nil
+			return fleet.UnitsResult{Units: []fleet.Unit{unit("t10"), blink, unit("t2")}}, nil
 		},
 		fleet.CmdScheduleList: func(fleet.Request, func(any)) (any, error) {
-			return fleet.JobsResult{Jobs: []status.Job{{Name: "t10"}, {Name: "t1"}, {Name: "t2"}}}, nil
+			return fleet.JobsResult{Jobs: []fleet.Job{{Name: "t10"}, {Name: "t1"}, {Name: "t2"}}}, nil
 		},
 		fleet.CmdStatus: func(fleet.Request, func(any)) (any, error) {
-			return fleet.StatusResult{Device: "pi", Time: now, Tasks: []status.Unit{blink}}, nil
+			return fleet.StatusResult{Device: "pi", Time: now, Tasks: []fleet.Unit{blink}}, nil
 		},
 		fleet.CmdAgentRestart: func(fleet.Request, func(any)) (any, error) {
 			return fleet.AckResult{Message: "restarting"}, nil
 		},
 		fleet.CmdSensorsRead: func(fleet.Request, func(any)) (any, error) {
-			return fleet.SensorsResult{Readings: []status.Reading{{Sensor: "system", Metric: "network_receive_bytes",
+			return fleet.SensorsResult{Readings: []fleet.Reading{{Sensor: "system", Metric: "network_receive_bytes",
 				Value: 1024, Unit: "bytes", Time: now, Labels: map[string]string{"interface": "eth0", "b": "2"}},
 				{Sensor: "system", Metric: "filesystem_free_bytes", Value: 25276502016, Unit: "bytes", Time: now}}}, nil
 		},
@@ -65,7 +64,7 @@ func deviceHandlers() map[string]fleettest.Handler {
 			if err := json.Unmarshal(req.Args, &a); err != nil {
 				return nil, fleet.Errorf(fleet.CodeBadRequest, "%v", err)
 			}
-			return fleet.JobsResult{Jobs: []status.Job{{Name: a.Name, Spec: a.Spec, Handler: a.Job}}}, nil
+			return fleet.JobsResult{Jobs: []fleet.Job{{Name: a.Name, Spec: a.Spec, Handler: a.Job}}}, nil
 		},
 		fleet.CmdLogs: func(fleet.Request, func(any)) (any, error) {
 			return fleet.LogsResult{Records: []fleet.LogRecord{{Seq: 1, TS: now, Level: "info", Source: "blink", Msg: "on",
@@ -74,8 +73,8 @@ func deviceHandlers() map[string]fleettest.Handler {
 	}
 }
 
-func unit(name string) status.Unit {
-	return status.Unit{Name: name, Kind: status.KindTask, State: status.Stopped, Since: now.Add(-time.Hour)}
+func unit(name string) fleet.Unit {
+	return fleet.Unit{Name: name, Kind: fleet.KindTask, State: fleet.UnitStopped, Since: now.Add(-time.Hour)}
 }
 
 func TestCommands(t *testing.T) {

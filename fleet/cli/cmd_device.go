@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 func (a *app) statusCmd() *cobra.Command {
@@ -28,12 +28,12 @@ func (a *app) statusCmd() *cobra.Command {
 		if a.s.Output != OutputTable {
 			return a.out(snap, nil)
 		}
-		return status.RenderText(a.opts.Stdout, snap, status.TextOptions{Debug: debug, Now: a.opts.Clock.Now()})
+		return statustext.RenderText(a.opts.Stdout, snap, statustext.TextOptions{Debug: debug, Now: a.opts.Clock.Now()})
 	})
 	return cmd
 }
 
-func jobState(j status.Job) string {
+func jobState(j fleet.Job) string {
 	switch {
 	case j.Broken != "":
 		return "broken"
@@ -105,7 +105,7 @@ func (a *app) sensorsCmd() *cobra.Command {
 func sensorsTable(res fleet.SensorsResult) *table {
 	t := &table{header: []string{"SENSOR", "METRIC", "LABELS", "VALUE", "UNIT", "TIME"}}
 	for _, r := range res.Readings {
-		t.add(r.Sensor, r.Metric, orDash(status.LabelText(r.Labels)), strconv.FormatFloat(r.Value, 'f', -1, 64), orDash(r.Unit),
+		t.add(r.Sensor, r.Metric, orDash(statustext.LabelText(r.Labels)), strconv.FormatFloat(r.Value, 'f', -1, 64), orDash(r.Unit),
 			r.Time.Local().Format(time.TimeOnly))
 	}
 	return t

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 func (a *app) devicesCmd() *cobra.Command {
@@ -40,22 +41,22 @@ func (a *app) devicesCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) listDevices(ctx context.Context, selector string) ([]fleet.Device, error) {
+func (a *app) listDevices(ctx context.Context, selector string) ([]client.Device, error) {
 	sel, err := fleet.ParseSelector(selector)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}
-	var devs []fleet.Device
-	err = a.withClient(ctx, func(ctx context.Context, c *fleet.Client) error {
-		devs, err = c.Devices(ctx, fleet.DefaultSettle)
+	var devs []client.Device
+	err = a.withClient(ctx, func(ctx context.Context, c *client.Client) error {
+		devs, err = c.Devices(ctx, client.DefaultSettle)
 		return err
 	})
-	devs = fleet.FilterDevices(devs, sel)
-	sortNatural(devs, func(d fleet.Device) string { return d.ID })
+	devs = client.FilterDevices(devs, sel)
+	sortNatural(devs, func(d client.Device) string { return d.ID })
 	return devs, err
 }
 
-func (a *app) devicesTable(devs []fleet.Device) *table {
+func (a *app) devicesTable(devs []client.Device) *table {
 	now := a.opts.Clock.Now()
 	t := &table{header: []string{"ID", "STATE", "VERSION", "UPTIME", "LAST SEEN"}}
 	for _, d := range devs {
@@ -66,7 +67,7 @@ func (a *app) devicesTable(devs []fleet.Device) *table {
 
 // uptime is the device's uptime now: from its last status, else from its
 // birth document; "-" when it is not online.
-func uptime(now time.Time, d fleet.Device) string {
+func uptime(now time.Time, d client.Device) string {
 	switch {
 	case d.State != fleet.StateOnline:
 		return "-"

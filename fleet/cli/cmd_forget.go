@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // forgetRow is one device's line of `devices --forget` output.
@@ -44,8 +45,8 @@ func (a *app) forget(ctx context.Context, ids []string, force bool) error {
 }
 
 // planForget decides, per id, whether it is cleared or why not.
-func planForget(ids []string, devs []fleet.Device, force bool) ([]forgetRow, []string, *deviceFailures) {
-	byID := make(map[string]fleet.Device, len(devs))
+func planForget(ids []string, devs []client.Device, force bool) ([]forgetRow, []string, *deviceFailures) {
+	byID := make(map[string]client.Device, len(devs))
 	for _, d := range devs {
 		byID[d.ID] = d
 	}
@@ -87,10 +88,10 @@ func (a *app) clearRetained(ctx context.Context, ids []string) error {
 			select {
 			case <-tok.Done():
 			case <-ctx.Done():
-				return fmt.Errorf("%w: clear %s: %w", fleet.ErrUnreachable, topic, ctx.Err())
+				return fmt.Errorf("%w: clear %s: %w", client.ErrUnreachable, topic, ctx.Err())
 			}
 			if err := tok.Error(); err != nil {
-				return fmt.Errorf("%w: clear %s: %w", fleet.ErrUnreachable, topic, err)
+				return fmt.Errorf("%w: clear %s: %w", client.ErrUnreachable, topic, err)
 			}
 		}
 	}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // followTTL is the lease fleetctl asks for with logs -f.
@@ -67,7 +67,7 @@ func checkLogsArgs(args fleet.LogsArgs) error {
 		return usageErrorf("--grep: %v", err)
 	}
 	if args.Level != "" {
-		if _, err := journal.ParseLevel(args.Level); err != nil {
+		if _, err := fleet.ParseLevel(args.Level); err != nil {
 			return usageErrorf("--level %q: want debug, info, warn or error", args.Level)
 		}
 	}
@@ -107,7 +107,7 @@ func (a *app) follow(ctx context.Context, dev string, args fleet.LogsArgs, none 
 // printRecent prints the last records that match args and returns the
 // highest sequence number printed. With none it prints nothing and only
 // pings the device, so that an unknown or silent device fails within --timeout.
-func (a *app) printRecent(ctx context.Context, c *fleet.Client, dev string, args fleet.LogsArgs, none bool) (uint64, error) {
+func (a *app) printRecent(ctx context.Context, c *client.Client, dev string, args fleet.LogsArgs, none bool) (uint64, error) {
 	rctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
 	cmd, cmdArgs := fleet.CmdLogs, any(args)

@@ -11,7 +11,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/manifest"
 	"github.com/drover-iot/drover/ota/rollout"
 	"github.com/drover-iot/drover/ota/transfer"
@@ -55,10 +55,10 @@ func (a *app) dialPaho(ctx context.Context) (paho.Client, error) {
 	case <-tok.Done():
 	case <-ctx.Done():
 		c.Disconnect(0)
-		return nil, fmt.Errorf("%w: %s: %w", fleet.ErrUnreachable, a.s.Broker, ctx.Err())
+		return nil, fmt.Errorf("%w: %s: %w", client.ErrUnreachable, a.s.Broker, ctx.Err())
 	}
 	if err := tok.Error(); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", fleet.ErrUnreachable, a.s.Broker, err)
+		return nil, fmt.Errorf("%w: %s: %w", client.ErrUnreachable, a.s.Broker, err)
 	}
 	return c, nil
 }
@@ -92,7 +92,7 @@ func (a *app) retainedManifests(ctx context.Context, artifact string) (map[strin
 		}
 	})
 	if !tok.WaitTimeout(a.s.Timeout) || tok.Error() != nil {
-		return nil, fmt.Errorf("%w: subscribe %s: %v", fleet.ErrUnreachable, filter, tok.Error())
+		return nil, fmt.Errorf("%w: subscribe %s: %v", client.ErrUnreachable, filter, tok.Error())
 	}
 	for settle := time.NewTimer(retainedSettle); ; settle.Reset(retainedSettle) {
 		select {

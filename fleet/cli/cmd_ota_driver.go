@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/rollout"
 	"github.com/drover-iot/drover/ota/state"
 )
 
 // clientDriver is rollout.Driver on the fleet client.
 type clientDriver struct {
-	c *fleet.Client
+	c *client.Client
 	// timeout bounds each request (--timeout).
 	timeout time.Duration
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/state"
 )
 
@@ -46,7 +47,7 @@ func (a *app) otaPushCmd() *cobra.Command {
 }
 
 // targets are the named devices, or those the selector matches.
-func (a *app) targets(ctx context.Context, c *fleet.Client, names []string, selector string) ([]string, error) {
+func (a *app) targets(ctx context.Context, c *client.Client, names []string, selector string) ([]string, error) {
 	if (len(names) == 0) == (selector == "") {
 		return nil, usageErrorf("name devices or give --selector, not both")
 	}
@@ -66,7 +67,7 @@ func (a *app) targets(ctx context.Context, c *fleet.Client, names []string, sele
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range fleet.FilterDevices(devs, sel) {
+	for _, d := range client.FilterDevices(devs, sel) {
 		names = append(names, d.ID)
 	}
 	if len(names) == 0 {
@@ -76,7 +77,7 @@ func (a *app) targets(ctx context.Context, c *fleet.Client, names []string, sele
 }
 
 // push sends ota.apply to every device at once and shows their progress.
-func (a *app) push(ctx context.Context, c *fleet.Client, devs []string, artifact string) error {
+func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifact string) error {
 	view := a.newProgressView(devs)
 	var wg sync.WaitGroup
 	errs := make([]error, len(devs))
@@ -102,7 +103,7 @@ func (a *app) push(ctx context.Context, c *fleet.Client, devs []string, artifact
 	return nil
 }
 
-func (a *app) pushOne(ctx context.Context, c *fleet.Client, dev, artifact string, view progressView) error {
+func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact string, view progressView) error {
 	r, err := c.RequestProgress(ctx, dev, fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: artifact}, func(p fleet.Reply) {
 		var rec state.Record
 		if json.Unmarshal(p.Progress, &rec) == nil {
@@ -127,7 +128,7 @@ func (a *app) otaStatusCmd() *cobra.Command {
 		Short: "Show the OTA state of a device, or of every online device",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return a.withClient(cmd.Context(), func(ctx context.Context, c *fleet.Client) error {
+			return a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
 				devs := args
 				if len(devs) == 0 {
 					var err error
@@ -154,7 +155,7 @@ func (a *app) otaStatusCmd() *cobra.Command {
 	}
 }
 
-func onlineDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
+func onlineDevices(ctx context.Context, c *client.Client) ([]string, error) {
 	all, err := c.Devices(ctx, 0)
 	if err != nil {
 		return nil, err

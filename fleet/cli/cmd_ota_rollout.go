@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/rollout"
 )
 
@@ -100,7 +101,7 @@ func (a *app) rollout(ctx context.Context, f rolloutFlags) error {
 
 // plan builds the rollout plan: the target build from the retained
 // manifest and the devices from the retained births.
-func (a *app) plan(ctx context.Context, c *fleet.Client, f rolloutFlags) (*rollout.Plan, error) {
+func (a *app) plan(ctx context.Context, c *client.Client, f rolloutFlags) (*rollout.Plan, error) {
 	waves, err := parseWaves(f.waves)
 	if err != nil {
 		return nil, err
@@ -122,7 +123,7 @@ func (a *app) plan(ctx context.Context, c *fleet.Client, f rolloutFlags) (*rollo
 		return nil, err
 	}
 	var devs []string
-	for _, d := range fleet.FilterDevices(all, sel) {
+	for _, d := range client.FilterDevices(all, sel) {
 		devs = append(devs, d.ID)
 	}
 	return &rollout.Plan{Artifact: f.artifact, Build: m.Build, Devices: devs, Canary: f.canary, Waves: waves,

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // pingRow is one device's line of ping output.
@@ -50,7 +51,7 @@ func (a *app) pingCmd() *cobra.Command {
 		if err := validDevices(args); err != nil {
 			return err
 		}
-		return a.withClient(cmd.Context(), func(ctx context.Context, c *fleet.Client) error {
+		return a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
 			if !all {
 				return a.printPings(a.pingIDs(ctx, c, args))
 			}
@@ -75,7 +76,7 @@ func validDevices(ids []string) error {
 
 // pingIDs pings devices named on the command line; one without retained
 // state fails after UnknownAfter with ErrUnknownDevice.
-func (a *app) pingIDs(ctx context.Context, c *fleet.Client, ids []string) ([]pingTarget, []fleet.Result) {
+func (a *app) pingIDs(ctx context.Context, c *client.Client, ids []string) ([]pingTarget, []client.Result) {
 	targets := make([]pingTarget, len(ids))
 	for i, id := range ids {
 		targets[i] = pingTarget{id: id, ping: true, expected: true}
@@ -87,12 +88,12 @@ func (a *app) pingIDs(ctx context.Context, c *fleet.Client, ids []string) ([]pin
 
 // allTargets lists every device with retained state, naturally sorted;
 // only the online ones are pinged unless includeOffline.
-func allTargets(ctx context.Context, c *fleet.Client, includeOffline bool) ([]pingTarget, error) {
-	devs, err := c.Devices(ctx, fleet.DefaultSettle)
+func allTargets(ctx context.Context, c *client.Client, includeOffline bool) ([]pingTarget, error) {
+	devs, err := c.Devices(ctx, client.DefaultSettle)
 	if err != nil {
 		return nil, err
 	}
-	sortNatural(devs, func(d fleet.Device) string { return d.ID })
+	sortNatural(devs, func(d client.Device) string { return d.ID })
 	targets := make([]pingTarget, len(devs))
 	for i, d := range devs {
 		online := d.State == fleet.StateOnline
@@ -104,7 +105,7 @@ func allTargets(ctx context.Context, c *fleet.Client, includeOffline bool) ([]pi
 // pingAll pings the targets to ping; the listing already showed they are
 // known, so no unknown-device check. Results are in the order of targets,
 // with a zero Result for those not pinged.
-func pingAll(ctx context.Context, c *fleet.Client, targets []pingTarget) []fleet.Result {
+func pingAll(ctx context.Context, c *client.Client, targets []pingTarget) []client.Result {
 	var ids []string
 	var at []int
 	for i, t := range targets {
@@ -112,7 +113,7 @@ func pingAll(ctx context.Context, c *fleet.Client, targets []pingTarget) []fleet
 			ids, at = append(ids, t.id), append(at, i)
 		}
 	}
-	results := make([]fleet.Result, len(targets))
+	results := make([]client.Result, len(targets))
 	for j, r := range c.FanOut(ctx, ids, fleet.CmdPing, nil) {
 		results[at[j]] = r
 	}
@@ -122,7 +123,7 @@ func pingAll(ctx context.Context, c *fleet.Client, targets []pingTarget) []fleet
 // printPings prints one row per target, each error once in its row, and
 // returns a summary that classifies as the most serious failure of a device
 // expected to answer.
-func (a *app) printPings(targets []pingTarget, results []fleet.Result) error {
+func (a *app) printPings(targets []pingTarget, results []client.Result) error {
 	rows := make([]pingRow, len(targets))
 	fails := &deviceFailures{}
 	for i, t := range targets {

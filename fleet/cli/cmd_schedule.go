@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/scheduler"
 )
@@ -101,11 +100,11 @@ func (a *app) jobs(cmd *cobra.Command, dev, command string, args any) error {
 	if err := a.call(cmd.Context(), dev, command, args, &r); err != nil {
 		return err
 	}
-	sortNatural(r.Jobs, func(j status.Job) string { return j.Name })
+	sortNatural(r.Jobs, func(j fleet.Job) string { return j.Name })
 	return a.out(r, func() *table { return a.jobsTable(r.Jobs) })
 }
 
-func (a *app) jobsTable(jobs []status.Job) *table {
+func (a *app) jobsTable(jobs []fleet.Job) *table {
 	now := a.opts.Clock.Now()
 	t := &table{header: []string{"NAME", "SPEC", "HANDLER", "STATE", "LAST RUN", "NEXT RUN", "RUNS", "FAILURES", "LAST ERROR"}}
 	for _, j := range jobs {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -62,11 +61,11 @@ func (a *app) units(cmd *cobra.Command, dev, command string, args any) error {
 	if err := a.call(cmd.Context(), dev, command, args, &r); err != nil {
 		return err
 	}
-	sortNatural(r.Units, func(u status.Unit) string { return u.Name })
+	sortNatural(r.Units, func(u fleet.Unit) string { return u.Name })
 	return a.out(r, func() *table { return a.unitsTable(r.Units) })
 }
 
-func (a *app) unitsTable(units []status.Unit) *table {
+func (a *app) unitsTable(units []fleet.Unit) *table {
 	now := a.opts.Clock.Now()
 	t := &table{header: []string{"NAME", "TYPE", "STATE", "ENABLED", "SINCE", "RESTARTS", "ERROR"}}
 	for _, u := range units {

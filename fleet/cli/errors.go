@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // Exit codes of fleetctl.
@@ -57,7 +58,7 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.Is(err, ErrUsage):
 		return ExitUsage
-	case errors.Is(err, fleet.ErrTimeout), errors.Is(err, fleet.ErrUnreachable), errors.Is(err, ErrUnknownDevice),
+	case errors.Is(err, client.ErrTimeout), errors.Is(err, client.ErrUnreachable), errors.Is(err, ErrUnknownDevice),
 		errors.Is(err, context.DeadlineExceeded):
 		return ExitUnreachable
 	case errors.As(err, &fe):

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // UnknownAfter is how long a request waits for its reply before fleetctl
@@ -19,7 +20,7 @@ const UnknownAfter = 300 * time.Millisecond
 // request sends one request and waits for its final reply. When no reply
 // came within UnknownAfter and the device has no retained state, it fails
 // early with ErrUnknownDevice. Other errors are prefixed with the device id.
-func (a *app) request(ctx context.Context, c *fleet.Client, dev, cmd string, args any) (fleet.Reply, error) {
+func (a *app) request(ctx context.Context, c *client.Client, dev, cmd string, args any) (fleet.Reply, error) {
 	r, err := a.ask(ctx, c, dev, cmd, args)
 	if err != nil && !errors.Is(err, ErrUnknownDevice) {
 		return r, fmt.Errorf("%s: %w", dev, err)
@@ -29,7 +30,7 @@ func (a *app) request(ctx context.Context, c *fleet.Client, dev, cmd string, arg
 
 // ask is request without the device prefix on errors, for callers that
 // show the device id next to the error already (ping's rows).
-func (a *app) ask(ctx context.Context, c *fleet.Client, dev, cmd string, args any) (fleet.Reply, error) {
+func (a *app) ask(ctx context.Context, c *client.Client, dev, cmd string, args any) (fleet.Reply, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -45,7 +46,7 @@ func (a *app) ask(ctx context.Context, c *fleet.Client, dev, cmd string, args an
 
 // watchUnknown cancels ctx with ErrUnknownDevice when, after UnknownAfter,
 // the broker holds no retained state, info or status of dev.
-func (a *app) watchUnknown(ctx context.Context, c *fleet.Client, dev string, cancel context.CancelCauseFunc) {
+func (a *app) watchUnknown(ctx context.Context, c *client.Client, dev string, cancel context.CancelCauseFunc) {
 	t := a.opts.Clock.NewTimer(UnknownAfter)
 	defer t.Stop()
 	select {
@@ -53,11 +54,11 @@ func (a *app) watchUnknown(ctx context.Context, c *fleet.Client, dev string, can
 		return
 	case <-t.Chan():
 	}
-	devs, err := c.Devices(ctx, fleet.DefaultSettle)
+	devs, err := c.Devices(ctx, client.DefaultSettle)
 	if err != nil || ctx.Err() != nil {
 		return // the request ended meanwhile, or the listing failed: no verdict
 	}
-	if !slices.ContainsFunc(devs, func(d fleet.Device) bool { return d.ID == dev }) {
+	if !slices.ContainsFunc(devs, func(d client.Device) bool { return d.ID == dev }) {
 		cancel(unknownDeviceError{dev})
 	}
 }

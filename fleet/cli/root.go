@@ -12,7 +12,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // Options are the process environment of a fleetctl run.
@@ -111,14 +111,14 @@ func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 }
 
 // dial connects to the broker within --timeout.
-func (a *app) dial(ctx context.Context) (*fleet.Client, error) {
+func (a *app) dial(ctx context.Context) (*client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
-	return fleet.Dial(ctx, a.s.clientOptions())
+	return client.Dial(ctx, a.s.clientOptions())
 }
 
 // withClient dials the broker and calls fn, all within --timeout.
-func (a *app) withClient(ctx context.Context, fn func(context.Context, *fleet.Client) error) error {
+func (a *app) withClient(ctx context.Context, fn func(context.Context, *client.Client) error) error {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
 	c, err := a.dial(ctx)
@@ -143,7 +143,7 @@ func (a *app) call(ctx context.Context, dev, cmd string, args, result any) error
 	if err := validDevice(dev); err != nil {
 		return err
 	}
-	return a.withClient(ctx, func(ctx context.Context, c *fleet.Client) error {
+	return a.withClient(ctx, func(ctx context.Context, c *client.Client) error {
 		r, err := a.request(ctx, c, dev, cmd, args)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 // Settings are fleetctl's global options. The config file uses the same
@@ -36,7 +37,7 @@ const (
 
 // DefaultSettings are the values used when nothing else sets them.
 func DefaultSettings() Settings {
-	return Settings{Broker: fleet.DefaultBroker, Timeout: 5 * time.Second, Output: OutputTable, Prefix: fleet.DefaultPrefix}
+	return Settings{Broker: client.DefaultBroker, Timeout: 5 * time.Second, Output: OutputTable, Prefix: fleet.DefaultPrefix}
 }
 
 // DefaultConfigPath is os.UserConfigDir()/drover/fleetctl.yaml, or "" when
@@ -119,10 +120,10 @@ func (s Settings) validate() error {
 	return errors.Join(errs...)
 }
 
-// clientOptions turns the settings into fleet.ClientOptions.
-func (s Settings) clientOptions() fleet.ClientOptions {
-	return fleet.ClientOptions{
+// clientOptions turns the settings into client.Options.
+func (s Settings) clientOptions() client.Options {
+	return client.Options{
 		Broker: s.Broker, Username: s.Username, Password: s.Password, Prefix: s.Prefix,
-		TLS: fleet.TLSOptions{CA: s.CA, Cert: s.Cert, Key: s.Key, ServerName: s.ServerName, Insecure: s.Insecure},
+		TLS: client.TLSOptions{CA: s.CA, Cert: s.Cert, Key: s.Key, ServerName: s.ServerName, Insecure: s.Insecure},
 	}
 }

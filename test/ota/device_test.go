@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	fleetclient "github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/manifest"
 	"github.com/drover-iot/drover/ota/state"
 )
@@ -145,11 +146,11 @@ func (d *device) binarySHA() string {
 }
 
 // client is an in-process fleet client for the test's queries.
-func client(t testing.TB, broker string) *fleet.Client {
+func client(t testing.TB, broker string) *fleetclient.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := fleet.Dial(ctx, fleet.ClientOptions{Broker: broker})
+	c, err := fleetclient.Dial(ctx, fleetclient.Options{Broker: broker})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func client(t testing.TB, broker string) *fleet.Client {
 }
 
 // query sends cmd to dev and decodes the result.
-func query(c *fleet.Client, dev, cmd string, out any) error {
+func query(c *fleetclient.Client, dev, cmd string, out any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	r, err := c.Request(ctx, dev, cmd, nil)
@@ -170,7 +171,7 @@ func query(c *fleet.Client, dev, cmd string, out any) error {
 
 // settled waits until dev answers, runs one of versions and has no update
 // under way, and returns its version and OTA record.
-func settled(t testing.TB, c *fleet.Client, dev string, versions ...string) (string, state.Record) {
+func settled(t testing.TB, c *fleetclient.Client, dev string, versions ...string) (string, state.Record) {
 	t.Helper()
 	var info fleet.InfoDoc
 	var rec state.Record
@@ -193,7 +194,7 @@ func settled(t testing.TB, c *fleet.Client, dev string, versions ...string) (str
 }
 
 // waitState waits until the retained state of dev is want.
-func waitState(t testing.TB, c *fleet.Client, dev string, want fleet.DeviceState) {
+func waitState(t testing.TB, c *fleetclient.Client, dev string, want fleet.DeviceState) {
 	t.Helper()
 	eventually(t, waitFor, dev+" "+string(want), func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/drover-iot/drover/fleet"
+	fleetclient "github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/state"
 	"github.com/drover-iot/drover/ota/transfer"
 )
@@ -36,7 +37,7 @@ func TestBrokerRestartMidTransfer(t *testing.T) {
 }
 
 // waitProgress waits until dev is downloading with at least n chunks.
-func waitProgress(t testing.TB, c *fleet.Client, n int) state.Progress {
+func waitProgress(t testing.TB, c *fleetclient.Client, n int) state.Progress {
 	t.Helper()
 	var rec state.Record
 	eventually(t, waitFor, "download progress", func() (bool, string) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	fleetclient "github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/state"
 )
 
@@ -62,7 +63,7 @@ func TestKillDuringUpdate(t *testing.T) {
 
 // push sends ota.apply in the background; the channel closes when the
 // request ended (reply or timeout).
-func push(c *fleet.Client, dev string) <-chan struct{} {
+func push(c *fleetclient.Client, dev string) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

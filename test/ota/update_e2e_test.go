@@ -12,6 +12,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/drover-iot/drover/fleet"
+	fleetclient "github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/state"
 	"github.com/drover-iot/drover/ota/transfer"
 )
@@ -36,7 +37,7 @@ type env struct {
 	mq     *mosquitto
 	key    string
 	pub    string
-	client *fleet.Client
+	client *fleetclient.Client
 }
 
 func newEnv(t *testing.T) *env {

@@ -1,4 +1,8 @@
-package fleet
+// Package client is the operator's side of the fleet protocol: an MQTT
+// client that sends requests to devices and waits for their replies
+// (Request, RequestProgress, FanOut), lists devices from their retained
+// topics (Devices) and follows their journals (Follow). fleetctl uses it.
+package client
 
 import (
 	"context"
@@ -14,6 +18,8 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/jonboulle/clockwork"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // DefaultBroker is the broker a client dials when none is given.
@@ -22,8 +28,8 @@ const DefaultBroker = "tcp://127.0.0.1:1883"
 // DefaultConcurrency bounds FanOut.
 const DefaultConcurrency = 64
 
-// ClientOptions configure Dial.
-type ClientOptions struct {
+// Options configure Dial.
+type Options struct {
 	// Broker is the broker URL (tcp://, ssl://, ws://). Default: DefaultBroker.
 	Broker string
 	// ClientID is the MQTT client id and the "from" of requests.
@@ -47,8 +53,8 @@ type ClientOptions struct {
 
 // Client is a controller connected to the broker. It is safe for concurrent use.
 type Client struct {
-	opts   ClientOptions
-	topics Topics
+	opts   Options
+	topics fleet.Topics
 	mqtt   paho.Client
 	log    *slog.Logger
 	clock  clockwork.Clock
@@ -67,13 +73,13 @@ type subscription struct {
 
 // Dial connects to the broker and subscribes to the client's reply topic.
 // It fails with ErrUnreachable when the broker cannot be reached before ctx ends.
-func Dial(ctx context.Context, opts ClientOptions) (*Client, error) {
+func Dial(ctx context.Context, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
-	if err := ValidClientID(opts.ClientID); err != nil {
+	if err := fleet.ValidClientID(opts.ClientID); err != nil {
 		return nil, err
 	}
 	c := &Client{
-		opts: opts, topics: Topics{Prefix: opts.Prefix}, log: opts.Logger, clock: opts.Clock,
+		opts: opts, topics: fleet.Topics{Prefix: opts.Prefix}, log: opts.Logger, clock: opts.Clock,
 		pending: map[string]*pendingRequest{}, subs: map[string]subscription{}, ready: make(chan error, 1),
 	}
 	c.subs[c.topics.ReplyWildcard(opts.ClientID)] = subscription{qos: 1, handler: c.onReply}
@@ -89,7 +95,7 @@ func Dial(ctx context.Context, opts ClientOptions) (*Client, error) {
 	return c, nil
 }
 
-func (o ClientOptions) withDefaults() ClientOptions {
+func (o Options) withDefaults() Options {
 	if o.Broker == "" {
 		o.Broker = DefaultBroker
 	}
@@ -193,7 +199,7 @@ func (c *Client) dispatch(m paho.Client, msg paho.Message) {
 func (c *Client) ID() string { return c.opts.ClientID }
 
 // Topics returns the topic builder for the client's prefix.
-func (c *Client) Topics() Topics { return c.topics }
+func (c *Client) Topics() fleet.Topics { return c.topics }
 
 // Close disconnects from the broker, allowing 250 ms for in-flight work.
 // A second Close returns ErrClosed.

@@ -1,4 +1,4 @@
-package fleet
+package control
 
 import (
 	"container/list"
@@ -6,34 +6,36 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
-// Reply cache defaults.
+// fleet.Reply cache defaults.
 const (
-	// DefaultReplyCacheTTL is how long a request id is remembered.
-	DefaultReplyCacheTTL = 5 * time.Minute
-	// DefaultReplyCacheSize is how many request ids are remembered at most.
-	DefaultReplyCacheSize = 1024
+	// defaultReplyCacheTTL is how long a request id is remembered.
+	defaultReplyCacheTTL = 5 * time.Minute
+	// defaultReplyCacheSize is how many request ids are remembered at most.
+	defaultReplyCacheSize = 1024
 )
 
-// ClaimState is the outcome of ReplyCache.Claim.
-type ClaimState int
+// claimState is the outcome of replyCache.Claim.
+type claimState int
 
 // Claim outcomes.
 const (
-	// ClaimNew: the id was not seen; execute the request, then Complete it.
-	ClaimNew ClaimState = iota
-	// ClaimInFlight: the same request is executing; drop this copy, the
+	// claimNew: the id was not seen; execute the request, then Complete it.
+	claimNew claimState = iota
+	// claimInFlight: the same request is executing; drop this copy, the
 	// first one will reply.
-	ClaimInFlight
-	// ClaimDone: the request already ran; publish the returned reply again.
-	ClaimDone
+	claimInFlight
+	// claimDone: the request already ran; publish the returned reply again.
+	claimDone
 )
 
-// ReplyCache de-duplicates requests redelivered by QoS 1: a request id seen
+// replyCache de-duplicates requests redelivered by QoS 1: a request id seen
 // within the TTL is answered from the cache instead of running twice. It is
 // bounded in size (oldest entries go first) and safe for concurrent use.
-type ReplyCache struct {
+type replyCache struct {
 	clock clockwork.Clock
 	ttl   time.Duration
 	max   int
@@ -47,27 +49,27 @@ type cacheEntry struct {
 	key   string
 	at    time.Time
 	done  bool
-	reply Reply
+	reply fleet.Reply
 }
 
-// NewReplyCache returns a cache. A nil clock means the real clock, ttl <= 0
-// means DefaultReplyCacheTTL and size <= 0 means DefaultReplyCacheSize.
-func NewReplyCache(clock clockwork.Clock, ttl time.Duration, size int) *ReplyCache {
+// newReplyCache returns a cache. A nil clock means the real clock, ttl <= 0
+// means defaultReplyCacheTTL and size <= 0 means defaultReplyCacheSize.
+func newReplyCache(clock clockwork.Clock, ttl time.Duration, size int) *replyCache {
 	if clock == nil {
 		clock = clockwork.NewRealClock()
 	}
 	if ttl <= 0 {
-		ttl = DefaultReplyCacheTTL
+		ttl = defaultReplyCacheTTL
 	}
 	if size <= 0 {
-		size = DefaultReplyCacheSize
+		size = defaultReplyCacheSize
 	}
-	return &ReplyCache{clock: clock, ttl: ttl, max: size, order: list.New(), entries: map[string]*list.Element{}}
+	return &replyCache{clock: clock, ttl: ttl, max: size, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-// Claim registers request id from sender from. For ClaimDone it also returns
+// Claim registers request id from sender from. For claimDone it also returns
 // the cached reply.
-func (c *ReplyCache) Claim(from, id string) (Reply, ClaimState) {
+func (c *replyCache) Claim(from, id string) (fleet.Reply, claimState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.clock.Now()
@@ -76,20 +78,20 @@ func (c *ReplyCache) Claim(from, id string) (Reply, ClaimState) {
 	if el, ok := c.entries[key]; ok {
 		e := el.Value.(*cacheEntry)
 		if e.done {
-			return e.reply, ClaimDone
+			return e.reply, claimDone
 		}
-		return Reply{}, ClaimInFlight
+		return fleet.Reply{}, claimInFlight
 	}
 	c.entries[key] = c.order.PushBack(&cacheEntry{key: key, at: now})
 	for c.order.Len() > c.max {
 		c.remove(c.order.Front())
 	}
-	return Reply{}, ClaimNew
+	return fleet.Reply{}, claimNew
 }
 
 // Complete stores the final reply of a claimed request. A request whose
 // entry was evicted meanwhile is stored anew.
-func (c *ReplyCache) Complete(from, id string, r Reply) {
+func (c *replyCache) Complete(from, id string, r fleet.Reply) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := cacheKey(from, id)
@@ -106,14 +108,14 @@ func (c *ReplyCache) Complete(from, id string, r Reply) {
 }
 
 // Len returns the number of remembered request ids.
-func (c *ReplyCache) Len() int {
+func (c *replyCache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.expire(c.clock.Now())
 	return c.order.Len()
 }
 
-func (c *ReplyCache) expire(now time.Time) {
+func (c *replyCache) expire(now time.Time) {
 	for el := c.order.Front(); el != nil; el = c.order.Front() {
 		if now.Sub(el.Value.(*cacheEntry).at) < c.ttl {
 			return
@@ -122,7 +124,7 @@ func (c *ReplyCache) expire(now time.Time) {
 	}
 }
 
-func (c *ReplyCache) remove(el *list.Element) {
+func (c *replyCache) remove(el *list.Element) {
 	delete(c.entries, el.Value.(*cacheEntry).key)
 	c.order.Remove(el)
 }

@@ -1,4 +1,4 @@
-package fleet
+package client
 
 import (
 	"context"
@@ -8,14 +8,8 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
-)
 
-// Follow leases: the lease when FollowArgs.TTLSeconds is 0, and the bounds
-// a device applies to the lease it grants.
-const (
-	DefaultFollowTTL = 30 * time.Second
-	MinFollowTTL     = time.Second
-	MaxFollowTTL     = 10 * time.Minute
+	"github.com/drover-iot/drover/fleet"
 )
 
 // followBuffer is how many log records wait for a slow consumer before
@@ -26,11 +20,11 @@ const followBuffer = 1024
 // drover/<dev>/log, renews the lease at half its TTL, and passes each record
 // to fn (in the calling goroutine) until ctx ends, when it returns nil.
 // It returns an error when the first log.follow request fails. A TTL
-// outside [MinFollowTTL, MaxFollowTTL] is brought within it, as the device
+// outside [fleet.MinFollowTTL, fleet.MaxFollowTTL] is brought within it, as the device
 // does, so that renewals come before the granted lease ends.
-func (c *Client) Follow(ctx context.Context, dev string, args FollowArgs, fn func(LogRecord)) error {
+func (c *Client) Follow(ctx context.Context, dev string, args fleet.FollowArgs, fn func(fleet.LogRecord)) error {
 	args.TTLSeconds = followTTLSeconds(args.TTLSeconds)
-	f := &follower{records: make(chan LogRecord, followBuffer)}
+	f := &follower{records: make(chan fleet.LogRecord, followBuffer)}
 	filters := map[string]byte{c.topics.Log(dev): 0}
 	if err := c.subscribe(ctx, filters, f.handle); err != nil {
 		return err
@@ -54,25 +48,25 @@ func (c *Client) Follow(ctx context.Context, dev string, args FollowArgs, fn fun
 	}
 }
 
-// followTTLSeconds is the lease to ask for: DefaultFollowTTL for 0 or less,
-// else ttl clamped to [MinFollowTTL, MaxFollowTTL].
+// followTTLSeconds is the lease to ask for: fleet.DefaultFollowTTL for 0 or less,
+// else ttl clamped to [fleet.MinFollowTTL, fleet.MaxFollowTTL].
 func followTTLSeconds(ttl int) int {
 	if ttl <= 0 {
-		return int(DefaultFollowTTL / time.Second)
+		return int(fleet.DefaultFollowTTL / time.Second)
 	}
-	return min(max(ttl, int(MinFollowTTL/time.Second)), int(MaxFollowTTL/time.Second))
+	return min(max(ttl, int(fleet.MinFollowTTL/time.Second)), int(fleet.MaxFollowTTL/time.Second))
 }
 
 // renew sends one log.follow request, bounded by half the lease.
-func (c *Client) renew(ctx context.Context, dev string, args FollowArgs) error {
+func (c *Client) renew(ctx context.Context, dev string, args fleet.FollowArgs) error {
 	ttl := time.Duration(args.TTLSeconds) * time.Second
 	rctx, cancel := context.WithTimeout(ctx, ttl/2)
 	defer cancel()
-	_, err := c.Request(rctx, dev, CmdLogFollow, args)
+	_, err := c.Request(rctx, dev, fleet.CmdLogFollow, args)
 	return err
 }
 
-func (c *Client) renewLoop(ctx context.Context, dev string, args FollowArgs) {
+func (c *Client) renewLoop(ctx context.Context, dev string, args fleet.FollowArgs) {
 	ticker := c.clock.NewTicker(time.Duration(args.TTLSeconds) * time.Second / 2)
 	defer ticker.Stop()
 	for {
@@ -89,12 +83,12 @@ func (c *Client) renewLoop(ctx context.Context, dev string, args FollowArgs) {
 
 // follower buffers log records without blocking paho's handler.
 type follower struct {
-	records chan LogRecord
+	records chan fleet.LogRecord
 	dropped atomic.Uint64
 }
 
 func (f *follower) handle(_ paho.Client, m paho.Message) {
-	var rec LogRecord
+	var rec fleet.LogRecord
 	if json.Unmarshal(m.Payload(), &rec) != nil {
 		return
 	}

@@ -1,4 +1,7 @@
-package status
+// Package statustext renders the status model of fleet (a device's
+// Snapshot, its units, jobs and readings) as indented JSON or as
+// systemctl/aioctl-style text for fleetctl.
+package statustext
 
 import (
 	"encoding/json"
@@ -6,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // TimeLayout is how the text rendering writes instants.
@@ -25,7 +30,7 @@ type TextOptions struct {
 	Color bool
 }
 
-func (o TextOptions) withDefaults(s Snapshot) TextOptions {
+func (o TextOptions) withDefaults(s fleet.Snapshot) TextOptions {
 	if o.Now.IsZero() {
 		o.Now = s.Time
 	}
@@ -38,7 +43,7 @@ func (o TextOptions) withDefaults(s Snapshot) TextOptions {
 func (o TextOptions) at(t time.Time) string { return t.In(o.Location).Format(TimeLayout) }
 
 // RenderJSON writes the snapshot as indented JSON: the model itself.
-func RenderJSON(w io.Writer, s Snapshot) error {
+func RenderJSON(w io.Writer, s fleet.Snapshot) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
@@ -46,7 +51,7 @@ func RenderJSON(w io.Writer, s Snapshot) error {
 
 // RenderText writes the snapshot in the systemctl/aioctl style, one line
 // per unit such as "● blink: status: running since 2026-11-21 10:00:00; 4 s ago".
-func RenderText(w io.Writer, s Snapshot, opt TextOptions) error {
+func RenderText(w io.Writer, s fleet.Snapshot, opt TextOptions) error {
 	opt = opt.withDefaults(s)
 	var b strings.Builder
 	writeHeader(&b, s, opt)
@@ -75,13 +80,13 @@ func RenderText(w io.Writer, s Snapshot, opt TextOptions) error {
 }
 
 // UnitText renders one task or service as RenderText does.
-func UnitText(u Unit, opt TextOptions) string {
+func UnitText(u fleet.Unit, opt TextOptions) string {
 	var b strings.Builder
-	writeUnit(&b, u, opt.withDefaults(Snapshot{Time: time.Now()}))
+	writeUnit(&b, u, opt.withDefaults(fleet.Snapshot{Time: time.Now()}))
 	return b.String()
 }
 
-func writeHeader(b *strings.Builder, s Snapshot, opt TextOptions) {
+func writeHeader(b *strings.Builder, s fleet.Snapshot, opt TextOptions) {
 	fmt.Fprintf(b, "%s", s.Device)
 	if s.Version != "" {
 		fmt.Fprintf(b, " %s", s.Version)
@@ -100,12 +105,12 @@ func section(b *strings.Builder, title string, n int, body func()) {
 	body()
 }
 
-func writeUnit(b *strings.Builder, u Unit, opt TextOptions) {
+func writeUnit(b *strings.Builder, u fleet.Unit, opt TextOptions) {
 	fmt.Fprintf(b, "%s %s: status: %s", glyph(u.State, opt.Color), unitTitle(u), u.State)
 	if !u.Since.IsZero() {
 		fmt.Fprintf(b, " since %s; %s", opt.at(u.Since), relative(u.Since, opt.Now))
 	}
-	if u.State == Backoff && u.NextStart != nil {
+	if u.State == fleet.UnitBackoff && u.NextStart != nil {
 		fmt.Fprintf(b, "; next start %s", relative(*u.NextStart, opt.Now))
 	}
 	b.WriteByte('\n')
@@ -113,7 +118,7 @@ func writeUnit(b *strings.Builder, u Unit, opt TextOptions) {
 		writeUnitDebug(b, u, opt)
 		return
 	}
-	if u.State == Running {
+	if u.State == fleet.UnitRunning {
 		return
 	}
 	if u.Reason != "" {
@@ -124,9 +129,9 @@ func writeUnit(b *strings.Builder, u Unit, opt TextOptions) {
 	}
 }
 
-func unitTitle(u Unit) string {
+func unitTitle(u fleet.Unit) string {
 	var tags []string
-	if u.Kind == KindService && u.Type != "" {
+	if u.Kind == fleet.KindService && u.Type != "" {
 		tags = append(tags, u.Type)
 	}
 	if u.Enabled != nil && !*u.Enabled {
@@ -138,8 +143,8 @@ func unitTitle(u Unit) string {
 	return u.Name + " (" + strings.Join(tags, ", ") + ")"
 }
 
-func writeUnitDebug(b *strings.Builder, u Unit, opt TextOptions) {
-	if u.Type != "" && u.Kind != KindService {
+func writeUnitDebug(b *strings.Builder, u fleet.Unit, opt TextOptions) {
+	if u.Type != "" && u.Kind != fleet.KindService {
 		detail(b, "function", u.Type)
 	}
 	if u.PID != 0 {
@@ -167,7 +172,7 @@ func writeUnitDebug(b *strings.Builder, u Unit, opt TextOptions) {
 }
 
 // writeOutcome writes how the unit last ended: exit, result, reason, error and stack.
-func writeOutcome(b *strings.Builder, u Unit) {
+func writeOutcome(b *strings.Builder, u fleet.Unit) {
 	if u.ExitCode != nil || u.Signal != "" {
 		detail(b, "exit", exitText(u.ExitCode, u.Signal))
 	}

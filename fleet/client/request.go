@@ -1,4 +1,4 @@
-package fleet
+package client
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // progressBuffer is how many progress reports wait for a slow consumer
@@ -17,30 +19,30 @@ import (
 const progressBuffer = 16
 
 type pendingRequest struct {
-	dev      string     // the device asked; replies from others are ignored
-	progress chan Reply // progress reports, dropped when full
-	final    chan Reply // capacity 1: the first final reply
+	dev      string           // the device asked; replies from others are ignored
+	progress chan fleet.Reply // progress reports, dropped when full
+	final    chan fleet.Reply // capacity 1: the first final reply
 }
 
 // ProgressFunc receives the progress reports of a long command.
-type ProgressFunc func(Reply)
+type ProgressFunc func(fleet.Reply)
 
 // Request sends cmd with args (any JSON-encodable value, or nil) to device
 // dev and waits for the final reply until ctx ends. The request's exp is set
 // from ctx's deadline. A device's failure is returned as the reply and an
-// *Error; the end of ctx gives an error wrapping ErrTimeout.
-func (c *Client) Request(ctx context.Context, dev, cmd string, args any) (Reply, error) {
+// *fleet.Error; the end of ctx gives an error wrapping ErrTimeout.
+func (c *Client) Request(ctx context.Context, dev, cmd string, args any) (fleet.Reply, error) {
 	return c.RequestProgress(ctx, dev, cmd, args, nil)
 }
 
 // RequestProgress is Request that also passes progress reports to onProgress
 // (which may be nil), in the calling goroutine.
-func (c *Client) RequestProgress(ctx context.Context, dev, cmd string, args any, onProgress ProgressFunc) (Reply, error) {
+func (c *Client) RequestProgress(ctx context.Context, dev, cmd string, args any, onProgress ProgressFunc) (fleet.Reply, error) {
 	req, err := c.newRequest(ctx, dev, cmd, args)
 	if err != nil {
-		return Reply{}, err
+		return fleet.Reply{}, err
 	}
-	p := &pendingRequest{dev: dev, progress: make(chan Reply, progressBuffer), final: make(chan Reply, 1)}
+	p := &pendingRequest{dev: dev, progress: make(chan fleet.Reply, progressBuffer), final: make(chan fleet.Reply, 1)}
 	c.mu.Lock()
 	c.pending[req.ID] = p
 	c.mu.Unlock()
@@ -50,20 +52,20 @@ func (c *Client) RequestProgress(ctx context.Context, dev, cmd string, args any,
 		c.mu.Unlock()
 	}()
 	if err := c.publishJSON(ctx, c.topics.Cmd(dev), 1, req); err != nil {
-		return Reply{}, fmt.Errorf("%s %s: %w", dev, cmd, err)
+		return fleet.Reply{}, fmt.Errorf("%s %s: %w", dev, cmd, err)
 	}
 	return c.await(ctx, dev, req, p, onProgress)
 }
 
-func (c *Client) newRequest(ctx context.Context, dev, cmd string, args any) (Request, error) {
-	if err := ValidDeviceID(dev); err != nil {
-		return Request{}, err
+func (c *Client) newRequest(ctx context.Context, dev, cmd string, args any) (fleet.Request, error) {
+	if err := fleet.ValidDeviceID(dev); err != nil {
+		return fleet.Request{}, err
 	}
-	req := Request{V: Version, ID: rand.Text(), Cmd: cmd, From: c.opts.ClientID}
+	req := fleet.Request{V: fleet.Version, ID: rand.Text(), Cmd: cmd, From: c.opts.ClientID}
 	if args != nil {
 		raw, err := json.Marshal(args)
 		if err != nil {
-			return Request{}, fmt.Errorf("fleet: encode args of %s: %w", cmd, err)
+			return fleet.Request{}, fmt.Errorf("fleet: encode args of %s: %w", cmd, err)
 		}
 		req.Args = raw
 	}
@@ -74,7 +76,7 @@ func (c *Client) newRequest(ctx context.Context, dev, cmd string, args any) (Req
 	return req, nil
 }
 
-func (c *Client) await(ctx context.Context, dev string, req Request, p *pendingRequest, onProgress ProgressFunc) (Reply, error) {
+func (c *Client) await(ctx context.Context, dev string, req fleet.Request, p *pendingRequest, onProgress ProgressFunc) (fleet.Reply, error) {
 	for {
 		select {
 		case r := <-p.final:
@@ -84,7 +86,7 @@ func (c *Client) await(ctx context.Context, dev string, req Request, p *pendingR
 				onProgress(r)
 			}
 		case <-ctx.Done():
-			return Reply{}, fmt.Errorf("%w: %s %s: %w", ErrTimeout, dev, req.Cmd, ctx.Err())
+			return fleet.Reply{}, fmt.Errorf("%w: %s %s: %w", ErrTimeout, dev, req.Cmd, ctx.Err())
 		}
 	}
 }
@@ -108,7 +110,7 @@ func (c *Client) publishJSON(ctx context.Context, topic string, qos byte, v any)
 // reply on the reply topic of the device that was asked counts, so another
 // device cannot answer in its place.
 func (c *Client) onReply(_ paho.Client, msg paho.Message) {
-	r, err := DecodeReply(msg.Payload())
+	r, err := fleet.DecodeReply(msg.Payload())
 	if err != nil {
 		c.log.Warn("ignoring malformed reply", "topic", msg.Topic(), "err", err)
 		return
@@ -138,27 +140,27 @@ func (c *Client) onReply(_ paho.Client, msg paho.Message) {
 // Result is one device's outcome of FanOut.
 type Result struct {
 	Device string
-	Reply  Reply
-	// Err is the transport error or the device's *Error.
+	Reply  fleet.Reply
+	// Err is the transport error or the device's *fleet.Error.
 	Err error
 	// RTT is the time from sending the request to the final reply.
 	RTT time.Duration
 }
 
 // RequestFunc sends one request to dev and waits for its final reply.
-type RequestFunc func(ctx context.Context, dev string) (Reply, error)
+type RequestFunc func(ctx context.Context, dev string) (fleet.Reply, error)
 
 // FanOut sends the same request to every device concurrently (at most
-// ClientOptions.Concurrency at a time) and returns one Result per device, in
+// Options.Concurrency at a time) and returns one Result per device, in
 // the order of devs.
 func (c *Client) FanOut(ctx context.Context, devs []string, cmd string, args any) []Result {
-	return c.FanOutFunc(ctx, devs, func(ctx context.Context, dev string) (Reply, error) {
+	return c.FanOutFunc(ctx, devs, func(ctx context.Context, dev string) (fleet.Reply, error) {
 		return c.Request(ctx, dev, cmd, args)
 	})
 }
 
 // FanOutFunc calls req for every device concurrently (at most
-// ClientOptions.Concurrency at a time) and returns one Result per device, in
+// Options.Concurrency at a time) and returns one Result per device, in
 // the order of devs, each RTT timed on the client's clock. It lets a caller
 // wrap Request (for example to give up early on unknown devices).
 func (c *Client) FanOutFunc(ctx context.Context, devs []string, req RequestFunc) []Result {

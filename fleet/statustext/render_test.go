@@ -1,4 +1,4 @@
-package status
+package statustext
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -19,31 +21,31 @@ func at(d time.Duration) *time.Time { t := t0.Add(d); return &t }
 func ptr[T any](v T) *T             { return &v }
 
 // sample is a snapshot with every state and detail the renderer knows.
-func sample() Snapshot {
-	return Snapshot{
+func sample() fleet.Snapshot {
+	return fleet.Snapshot{
 		Device: "pi-weather-01", Time: t0, Version: "v1.4.2", Uptime: 3*3600 + 300,
-		Tasks: []Unit{
-			{Name: "blink", Kind: KindTask, Type: "blink", State: Running, Since: t0.Add(-4 * time.Second),
+		Tasks: []fleet.Unit{
+			{Name: "blink", Kind: fleet.KindTask, Type: "blink", State: fleet.UnitRunning, Since: t0.Add(-4 * time.Second),
 				StartedAt: at(-4 * time.Second), Args: map[string]any{"pin": 17, "hz": 2},
-				Profile: Profile{Starts: 3, Restarts: 2, RunTime: 2*time.Hour + 5*time.Minute}},
-			{Name: "fetch", Kind: KindTask, Type: "fetch", State: Done, Since: t0.Add(-3*time.Minute - 2*time.Second),
-				Result: map[string]any{"rows": 42}, Profile: Profile{Starts: 1, RunTime: 1500 * time.Millisecond, LastRunDuration: 1500 * time.Millisecond}},
-			{Name: "crashy", Kind: KindTask, Type: "crashy", State: Failed, Since: t0.Add(-26 * time.Hour),
+				Profile: fleet.Profile{Starts: 3, Restarts: 2, RunTime: 2*time.Hour + 5*time.Minute}},
+			{Name: "fetch", Kind: fleet.KindTask, Type: "fetch", State: fleet.UnitDone, Since: t0.Add(-3*time.Minute - 2*time.Second),
+				Result: map[string]any{"rows": 42}, Profile: fleet.Profile{Starts: 1, RunTime: 1500 * time.Millisecond, LastRunDuration: 1500 * time.Millisecond}},
+			{Name: "crashy", Kind: fleet.KindTask, Type: "crashy", State: fleet.UnitFailed, Since: t0.Add(-26 * time.Hour),
 				Error:  "supervise: task panicked: runtime error: index out of range [3] with length 3",
 				Stack:  "goroutine 7 [running]:\nmain.crashy(...)\n\t/src/main.go:42 +0x1d\n",
-				Reason: "start-limit-hit: 5 starts within 1m", Profile: Profile{Starts: 5, Restarts: 4, WatchdogMisses: 1}},
-			{Name: "idle", Kind: KindTask, State: Pending},
+				Reason: "start-limit-hit: 5 starts within 1m", Profile: fleet.Profile{Starts: 5, Restarts: 4, WatchdogMisses: 1}},
+			{Name: "idle", Kind: fleet.KindTask, State: fleet.UnitPending},
 		},
-		Services: []Unit{
-			{Name: "serial-bridge", Kind: KindService, Type: "exec", State: Running, Since: t0.Add(-3 * time.Hour),
-				Enabled: ptr(true), PID: 812, Profile: Profile{Starts: 1, RunTime: 3 * time.Hour}},
-			{Name: "collector", Kind: KindService, Type: "exec", State: Backoff, Since: t0.Add(-2 * time.Second),
+		Services: []fleet.Unit{
+			{Name: "serial-bridge", Kind: fleet.KindService, Type: "exec", State: fleet.UnitRunning, Since: t0.Add(-3 * time.Hour),
+				Enabled: ptr(true), PID: 812, Profile: fleet.Profile{Starts: 1, RunTime: 3 * time.Hour}},
+			{Name: "collector", Kind: fleet.KindService, Type: "exec", State: fleet.UnitBackoff, Since: t0.Add(-2 * time.Second),
 				Enabled: ptr(true), Requires: []string{"serial-bridge"}, ExitCode: ptr(1),
-				Error: "exit status 1", NextStart: at(3 * time.Second), Profile: Profile{Starts: 2, Restarts: 1}},
-			{Name: "legacy", Kind: KindService, Type: "exec", State: Stopped, Since: t0.Add(-5 * 24 * time.Hour),
+				Error: "exit status 1", NextStart: at(3 * time.Second), Profile: fleet.Profile{Starts: 2, Restarts: 1}},
+			{Name: "legacy", Kind: fleet.KindService, Type: "exec", State: fleet.UnitStopped, Since: t0.Add(-5 * 24 * time.Hour),
 				Enabled: ptr(false), Signal: "SIGKILL"},
 		},
-		Jobs: []Job{
+		Jobs: []fleet.Job{
 			{Name: "upload", Spec: "every 10m jitter 30s", Tags: []string{"network"}, NextRun: at(6 * time.Minute),
 				LastRun: at(-4 * time.Minute), LastDuration: 2 * time.Second, Lateness: 3 * time.Millisecond, Runs: 18, Skips: 1},
 			{Name: "rotate", Spec: "every day at 03:30", Handler: "rotate", Paused: true, Runs: 2},
@@ -51,7 +53,7 @@ func sample() Snapshot {
 			{Name: "once", Spec: "in 30s", Handler: "hello", LastRun: at(-time.Minute), LastError: "boom\nsecond line", Runs: 1, Failures: 1},
 			{Name: "busy", Spec: "rate 10hz", Handler: "poll", Running: 1, NextRun: at(100 * time.Millisecond), Runs: 36000},
 		},
-		Sensors: []Reading{{Sensor: "air", Metric: "temperature", Value: 21.5, Unit: "celsius", Time: t0.Add(-4 * time.Second)},
+		Sensors: []fleet.Reading{{Sensor: "air", Metric: "temperature", Value: 21.5, Unit: "celsius", Time: t0.Add(-4 * time.Second)},
 			{Sensor: "system", Metric: "network_receive_bytes", Value: 1024, Unit: "bytes", Time: t0.Add(-4 * time.Second),
 				Labels: map[string]string{"interface": "eth0", "a": "b"}}},
 		OTA: map[string]any{"state": "idle", "version": "v1.4.2"},
@@ -84,7 +86,7 @@ func TestRenderJSONIsTheModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "status.json.golden", buf.Bytes())
-	var back Snapshot
+	var back fleet.Snapshot
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +132,8 @@ func TestHumanize(t *testing.T) {
 }
 
 func TestGlyphs(t *testing.T) {
-	seen := map[string]State{}
-	for _, s := range []State{Running, Pending, Backoff, Stopped, Done, Failed} {
+	seen := map[string]fleet.UnitState{}
+	for _, s := range []fleet.UnitState{fleet.UnitRunning, fleet.UnitPending, fleet.UnitBackoff, fleet.UnitStopped, fleet.UnitDone, fleet.UnitFailed} {
 		g := Glyph(s)
 		if prev, dup := seen[g]; dup || g == "?" {
 			t.Errorf("state %s has glyph %q (also %s)", s, g, prev)

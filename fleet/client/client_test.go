@@ -1,4 +1,4 @@
-package fleet_test
+package client_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/fleet/fleettest"
 )
 
@@ -19,11 +20,11 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // testTimeout bounds each test's waits; it is a hang guard, not a threshold.
 const testTimeout = 20 * time.Second
 
-func dial(t testing.TB, url string) *fleet.Client {
+func dial(t testing.TB, url string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	c, err := fleet.Dial(ctx, fleet.ClientOptions{Broker: url, ClientID: "ctl"})
+	c, err := client.Dial(ctx, client.Options{Broker: url, ClientID: "ctl"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestRequestTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	_, err := c.Request(ctx, "ghost", fleet.CmdPing, nil)
-	if !errors.Is(err, fleet.ErrTimeout) {
+	if !errors.Is(err, client.ErrTimeout) {
 		t.Fatalf("Request to absent device = %v, want ErrTimeout", err)
 	}
 }
@@ -130,8 +131,8 @@ func TestRequestRejectsBadDeviceID(t *testing.T) {
 func TestDialUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := fleet.Dial(ctx, fleet.ClientOptions{Broker: "tcp://127.0.0.1:1"})
-	if !errors.Is(err, fleet.ErrUnreachable) {
+	_, err := client.Dial(ctx, client.Options{Broker: "tcp://127.0.0.1:1"})
+	if !errors.Is(err, client.ErrUnreachable) {
 		t.Fatalf("Dial = %v, want ErrUnreachable", err)
 	}
 }
@@ -149,7 +150,7 @@ func TestFanOut(t *testing.T) {
 		if res[i].Device != want {
 			t.Fatalf("result %d is %s, want %s", i, res[i].Device, want)
 		}
-		gotTimeout := errors.Is(res[i].Err, fleet.ErrTimeout)
+		gotTimeout := errors.Is(res[i].Err, client.ErrTimeout)
 		if (want == "ghost") != gotTimeout {
 			t.Fatalf("%s: err = %v", want, res[i].Err)
 		}

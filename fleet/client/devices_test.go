@@ -1,4 +1,4 @@
-package fleet_test
+package client_test
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/fleet/fleettest"
 )
 
@@ -41,7 +41,7 @@ func TestDevicesStatusAndSelector(t *testing.T) {
 	fleettest.NewDevice(t, url, "garage", map[string]string{"room": "garage"}, nil)
 	pub := fleettest.Connect(t, url, "pub")
 	seen := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
-	snap, _ := json.Marshal(status.Snapshot{Device: "garage", Time: seen, Uptime: 42})
+	snap, _ := json.Marshal(fleet.Snapshot{Device: "garage", Time: seen, Uptime: 42})
 	fleettest.Wait(t, pub.Publish("drover/garage/status", 1, true, snap))
 	fleettest.Wait(t, pub.Publish("drover/gone/state", 1, true, "lost"))
 
@@ -62,7 +62,7 @@ func TestDevicesStatusAndSelector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fleet.FilterDevices(devs, sel); len(got) != 1 || got[0].ID != "kitchen" {
+	if got := client.FilterDevices(devs, sel); len(got) != 1 || got[0].ID != "kitchen" {
 		t.Fatalf("selector room=kitchen = %+v", got)
 	}
 }
@@ -165,7 +165,7 @@ func TestFollowRenewsLease(t *testing.T) {
 		},
 	})
 	clock := clockwork.NewFakeClock()
-	c, err := fleet.Dial(testCtx(t), fleet.ClientOptions{Broker: url, ClientID: "ctl", Clock: clock})
+	c, err := client.Dial(testCtx(t), client.Options{Broker: url, ClientID: "ctl", Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

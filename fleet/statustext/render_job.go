@@ -1,4 +1,4 @@
-package status
+package statustext
 
 import (
 	"encoding/json"
@@ -7,17 +7,19 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // JobText renders one job as RenderText does.
-func JobText(j Job, opt TextOptions) string {
+func JobText(j fleet.Job, opt TextOptions) string {
 	var b strings.Builder
-	writeJob(&b, j, opt.withDefaults(Snapshot{Time: time.Now()}))
+	writeJob(&b, j, opt.withDefaults(fleet.Snapshot{Time: time.Now()}))
 	return b.String()
 }
 
 // jobState names a job's condition for its status line.
-func jobState(j Job) (state, glyphText string) {
+func jobState(j fleet.Job) (state, glyphText string) {
 	switch {
 	case j.Broken != "":
 		return "broken", "×"
@@ -32,7 +34,7 @@ func jobState(j Job) (state, glyphText string) {
 	}
 }
 
-func writeJob(b *strings.Builder, j Job, opt TextOptions) {
+func writeJob(b *strings.Builder, j fleet.Job, opt TextOptions) {
 	state, g := jobState(j)
 	fmt.Fprintf(b, "%s %s: status: %s; %s", colored(g, jobColor(state), opt.Color), j.Name, state, j.Spec)
 	if j.NextRun != nil {
@@ -48,7 +50,7 @@ func writeJob(b *strings.Builder, j Job, opt TextOptions) {
 	}
 }
 
-func writeJobDebug(b *strings.Builder, j Job, opt TextOptions) {
+func writeJobDebug(b *strings.Builder, j fleet.Job, opt TextOptions) {
 	if j.Handler != "" {
 		detail(b, "handler", j.Handler)
 	}
@@ -75,7 +77,7 @@ func writeJobDebug(b *strings.Builder, j Job, opt TextOptions) {
 	}
 }
 
-func writeReadings(b *strings.Builder, rs []Reading, opt TextOptions) {
+func writeReadings(b *strings.Builder, rs []fleet.Reading, opt TextOptions) {
 	for _, r := range rs {
 		labels := LabelText(r.Labels)
 		if labels != "" {
@@ -99,9 +101,9 @@ func LabelText(labels map[string]string) string {
 	return strings.Join(keys, ",")
 }
 
-func writeSensorErrors(b *strings.Builder, es []SensorError) {
+func writeSensorErrors(b *strings.Builder, es []fleet.SensorError) {
 	for _, e := range es {
-		fmt.Fprintf(b, "  %s %s: error: %s (%d failed reads)\n", glyphs[Failed], e.Sensor, e.Error, e.Failures)
+		fmt.Fprintf(b, "  %s %s: error: %s (%d failed reads)\n", glyphs[fleet.UnitFailed], e.Sensor, e.Error, e.Failures)
 	}
 }
 
@@ -117,12 +119,12 @@ func writeOTA(b *strings.Builder, ota any) {
 }
 
 // glyphs are the systemctl-like marks of each unit state.
-var glyphs = map[State]string{
-	Running: "●", Pending: "◌", Backoff: "↻", Stopped: "○", Done: "✔", Failed: "×",
+var glyphs = map[fleet.UnitState]string{
+	fleet.UnitRunning: "●", fleet.UnitPending: "◌", fleet.UnitBackoff: "↻", fleet.UnitStopped: "○", fleet.UnitDone: "✔", fleet.UnitFailed: "×",
 }
 
 // Glyph returns the mark shown before a unit in the given state.
-func Glyph(s State) string {
+func Glyph(s fleet.UnitState) string {
 	if g, ok := glyphs[s]; ok {
 		return g
 	}
@@ -137,8 +139,8 @@ const (
 	ansiReset  = "\x1b[0m"
 )
 
-func glyph(s State, color bool) string {
-	c := map[State]string{Running: ansiGreen, Done: ansiGreen, Backoff: ansiYellow, Failed: ansiRed}[s]
+func glyph(s fleet.UnitState, color bool) string {
+	c := map[fleet.UnitState]string{fleet.UnitRunning: ansiGreen, fleet.UnitDone: ansiGreen, fleet.UnitBackoff: ansiYellow, fleet.UnitFailed: ansiRed}[s]
 	return colored(Glyph(s), c, color)
 }
 

@@ -1,4 +1,4 @@
-package fleet
+package client
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/drover-iot/drover/fleet"
 )
 
 // DefaultSettle is the quiet time after which Devices stops waiting for
@@ -17,10 +19,10 @@ const DefaultSettle = 500 * time.Millisecond
 
 // Device is what the retained topics say about one device.
 type Device struct {
-	ID    string      `json:"id" yaml:"id"`
-	State DeviceState `json:"state" yaml:"state"`
+	ID    string            `json:"id" yaml:"id"`
+	State fleet.DeviceState `json:"state" yaml:"state"`
 	// Info is the retained birth document, when there is one.
-	Info *InfoDoc `json:"info,omitempty" yaml:"info,omitempty"`
+	Info *fleet.InfoDoc `json:"info,omitempty" yaml:"info,omitempty"`
 	// LastSeen is the time of the retained status snapshot.
 	LastSeen *time.Time `json:"last_seen,omitempty" yaml:"last_seen,omitempty"`
 	// UptimeS is the uptime the status snapshot reported.
@@ -54,10 +56,10 @@ func (c *Client) Devices(ctx context.Context, settle time.Duration) ([]Device, e
 	if settle <= 0 {
 		settle = DefaultSettle
 	}
-	syncTopic := c.topics.prefix() + "/$sync/" + c.opts.ClientID
+	syncTopic := c.topics.Root() + "/$sync/" + c.opts.ClientID
 	col := &collector{notify: make(chan struct{}, 1), marker: rand.Text(), syncTopic: syncTopic}
 	filters := map[string]byte{
-		c.topics.All(KindState): 0, c.topics.All(KindInfo): 0, c.topics.All(KindStatus): 0, syncTopic: 0,
+		c.topics.All(fleet.KindState): 0, c.topics.All(fleet.KindInfo): 0, c.topics.All(fleet.KindStatus): 0, syncTopic: 0,
 	}
 	if err := c.subscribe(ctx, filters, col.handle); err != nil {
 		return nil, err
@@ -157,14 +159,14 @@ func (c *Client) assemble(msgs []paho.Message) []Device {
 
 func applyRetained(d *Device, kind string, payload []byte) {
 	switch kind {
-	case KindState:
-		d.State = DeviceState(payload)
-	case KindInfo:
-		var info InfoDoc
+	case fleet.KindState:
+		d.State = fleet.DeviceState(payload)
+	case fleet.KindInfo:
+		var info fleet.InfoDoc
 		if json.Unmarshal(payload, &info) == nil {
 			d.Info = &info
 		}
-	case KindStatus:
+	case fleet.KindStatus:
 		var head statusHead
 		if json.Unmarshal(payload, &head) == nil && !head.TS.IsZero() {
 			d.LastSeen, d.UptimeS = &head.TS, head.UptimeS
@@ -173,7 +175,7 @@ func applyRetained(d *Device, kind string, payload []byte) {
 }
 
 // FilterDevices returns the devices whose labels match sel.
-func FilterDevices(devs []Device, sel Selector) []Device {
+func FilterDevices(devs []Device, sel fleet.Selector) []Device {
 	var out []Device
 	for _, d := range devs {
 		if sel.Matches(d.Labels()) {

@@ -1,25 +1,23 @@
-// Package status is the device's status model: the one shape that the
-// supervisor, the scheduler adapter, the MQTT status topic, the JSON output
-// and the aioctl-style text rendering all share.
-//
-// It is a leaf package: it imports nothing of Drover, so every other package
-// may depend on it.
-package status
+package fleet
 
 import "time"
 
-// State is the lifecycle state of a task or service. States are stable
+// This file is the status model: the one shape that the supervisor, the
+// scheduler adapter, the MQTT status topic, the JSON output and the
+// aioctl-style text rendering (fleet/statustext) all share.
+
+// UnitState is the lifecycle state of a task or service. States are stable
 // strings because they are persisted and sent over the wire.
-type State string
+type UnitState string
 
 // Unit states, as in DESIGN.md "What runs on a device".
 const (
-	Pending State = "pending"
-	Running State = "running"
-	Stopped State = "stopped"
-	Done    State = "done"
-	Failed  State = "failed"
-	Backoff State = "backoff"
+	UnitPending UnitState = "pending"
+	UnitRunning UnitState = "running"
+	UnitStopped UnitState = "stopped"
+	UnitDone    UnitState = "done"
+	UnitFailed  UnitState = "failed"
+	UnitBackoff UnitState = "backoff"
 )
 
 // Kinds of units.
@@ -30,10 +28,10 @@ const (
 
 // Unit is the status of one supervised task or service.
 type Unit struct {
-	Name  string `json:"name"`
-	Kind  string `json:"kind"`           // KindTask or KindService
-	Type  string `json:"type,omitempty"` // service kind ("exec", "sensor") or task function name
-	State State  `json:"state"`
+	Name  string    `json:"name"`
+	Kind  string    `json:"kind"`           // KindTask or KindService
+	Type  string    `json:"type,omitempty"` // service kind ("exec", "sensor") or task function name
+	State UnitState `json:"state"`
 	// Since is when the unit entered State.
 	Since     time.Time  `json:"since"`
 	StartedAt *time.Time `json:"started_at,omitempty"`
