@@ -18,16 +18,14 @@ const statusMinInterval = time.Second
 
 // info is the birth document.
 func (a *Agent) info() fleet.InfoDoc {
-	var caps []string
-	for _, c := range fleet.Commands() {
-		if a.ota != nil || !strings.HasPrefix(c, "ota.") {
-			caps = append(caps, c)
-		}
+	caps := []fleet.Capability{fleet.CapCore}
+	if a.ota != nil {
+		caps = append(caps, fleet.CapOTA)
 	}
 	doc := fleet.InfoDoc{
 		V: fleet.Version, ID: a.cfg.ID, Version: version.Version, Commit: version.Commit, Build: version.BuildNumber(),
 		Go: version.GoVersion(), OS: runtime.GOOS, Arch: runtime.GOARCH, StartedAt: a.started.UTC(),
-		BootID: bootID(), Labels: a.cfg.Labels, Capabilities: caps,
+		BootID: bootID(), Labels: a.cfg.Labels, Capabilities: fleet.Offered(caps...),
 	}
 	if a.ota != nil {
 		doc.OTAKeys = a.ota.u.KeyIDs()

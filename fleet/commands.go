@@ -2,46 +2,6 @@ package fleet
 
 import "time"
 
-// Command names of protocol v1.
-const (
-	CmdPing           = "ping"
-	CmdInfo           = "info"
-	CmdStatus         = "status"
-	CmdTaskList       = "task.list"
-	CmdTaskStart      = "task.start"
-	CmdTaskStop       = "task.stop"
-	CmdTaskRestart    = "task.restart"
-	CmdServiceList    = "service.list"
-	CmdServiceEnable  = "service.enable"
-	CmdServiceDisable = "service.disable"
-	CmdServiceRestart = "service.restart"
-	CmdLogs           = "logs"
-	CmdLogFollow      = "log.follow"
-	CmdScheduleList   = "schedule.list"
-	CmdScheduleAdd    = "schedule.add"
-	CmdScheduleRemove = "schedule.remove"
-	CmdSchedulePause  = "schedule.pause"
-	CmdScheduleResume = "schedule.resume"
-	CmdScheduleRun    = "schedule.run"
-	CmdSensorsRead    = "sensors.read"
-	CmdConfigGet      = "config.get"
-	CmdAgentRestart   = "agent.restart"
-	CmdOTAApply       = "ota.apply"
-	CmdOTAStatus      = "ota.status"
-)
-
-// Commands lists every v1 command name.
-func Commands() []string {
-	return []string{
-		CmdPing, CmdInfo, CmdStatus,
-		CmdTaskList, CmdTaskStart, CmdTaskStop, CmdTaskRestart,
-		CmdServiceList, CmdServiceEnable, CmdServiceDisable, CmdServiceRestart,
-		CmdLogs, CmdLogFollow,
-		CmdScheduleList, CmdScheduleAdd, CmdScheduleRemove, CmdSchedulePause, CmdScheduleResume, CmdScheduleRun,
-		CmdSensorsRead, CmdConfigGet, CmdAgentRestart, CmdOTAApply, CmdOTAStatus,
-	}
-}
-
 // DeviceState is the plain-text payload of drover/<dev>/state.
 type DeviceState string
 

@@ -209,3 +209,18 @@ func TestResultReplyKeepsHTMLCharacters(t *testing.T) {
 		})
 	}
 }
+
+func TestEncodeResultInOnePass(t *testing.T) {
+	got := string(EncodeResult("h", map[string]string{"url": "tcp://h/?a=1&b=<2>"}))
+	want := `{"v":1,"id":"h","ok":true,"result":{"url":"tcp://h/?a=1&b=<2>"}}`
+	if got != want {
+		t.Errorf("EncodeResult = %s, want %s", got, want)
+	}
+	if got := string(EncodeError("e", Errorf(CodeConflict, "a & b"))); got != `{"v":1,"id":"e","ok":false,"error":{"code":"conflict","message":"a & b"}}` {
+		t.Errorf("EncodeError = %s", got)
+	}
+	r, err := DecodeReply(EncodeProgress("p", func() {}))
+	if err != nil || r.IsFinal() || string(r.Progress) != "null" {
+		t.Errorf("EncodeProgress of an unencodable value = %+v, %v; want a null progress report", r, err)
+	}
+}

@@ -73,35 +73,78 @@ func (r Reply) Decode(v any) error {
 	return nil
 }
 
-// ResultReply is the final successful reply to request id. A result that
-// cannot be encoded gives an internal error reply instead. The result is
-// encoded without HTML escaping, so '<', '>' and '&' stay as written
-// rather than becoming \u003c, \u003e and \u0026.
-func ResultReply(id string, result any) Reply {
+// outgoing is a reply as a device encodes it: result and progress are Go
+// values encoded in the same pass as the envelope.
+type outgoing struct {
+	V        int    `json:"v"`
+	ID       string `json:"id"`
+	OK       *bool  `json:"ok,omitempty"`
+	Result   any    `json:"result,omitempty"`
+	Error    *Error `json:"error,omitempty"`
+	Progress any    `json:"progress,omitempty"`
+}
+
+// EncodeResult returns the payload of the final successful reply to
+// request id. The envelope and result are encoded once, together, without
+// HTML escaping, so '<', '>' and '&' stay as written rather than becoming
+// \u003c, \u003e and \u0026. A result that cannot be encoded gives the
+// payload of an internal error reply instead.
+func EncodeResult(id string, result any) []byte {
+	ok := true
+	payload, err := encodeReply(outgoing{V: Version, ID: id, OK: &ok, Result: result})
+	if err != nil {
+		return EncodeError(id, Errorf(CodeInternal, "encode result: %v", err))
+	}
+	return payload
+}
+
+// EncodeError returns the payload of the final failed reply to request id.
+// A plain error is reported as internal; an *Error anywhere in its chain
+// keeps its code.
+func EncodeError(id string, err error) []byte {
+	ok := false
+	payload, _ := encodeReply(outgoing{V: Version, ID: id, OK: &ok, Error: AsError(err)}) // strings only: cannot fail
+	return payload
+}
+
+// EncodeProgress returns the payload of a progress report for request id;
+// a progress value that cannot be encoded is left out.
+func EncodeProgress(id string, progress any) []byte {
+	payload, err := encodeReply(outgoing{V: Version, ID: id, Progress: progress})
+	if err != nil {
+		payload, _ = encodeReply(outgoing{V: Version, ID: id, Progress: json.RawMessage("null")})
+	}
+	return payload
+}
+
+func encodeReply(r outgoing) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(result); err != nil {
-		return ErrorReply(id, Errorf(CodeInternal, "encode result: %v", err))
+	if err := enc.Encode(r); err != nil {
+		return nil, err
 	}
-	ok := true
-	return Reply{V: Version, ID: id, OK: &ok, Result: bytes.TrimSuffix(buf.Bytes(), []byte("\n"))}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// ErrorReply is the final failed reply to request id. A plain error is
-// reported as internal; an *Error anywhere in its chain keeps its code.
-func ErrorReply(id string, err error) Reply {
-	ok := false
-	return Reply{V: Version, ID: id, OK: &ok, Error: AsError(err)}
-}
+// ResultReply is the final successful reply to request id as a device
+// sends it (see EncodeResult), decoded.
+func ResultReply(id string, result any) Reply { return mustDecode(EncodeResult(id, result)) }
 
-// ProgressReply is a progress report for request id.
-func ProgressReply(id string, progress any) Reply {
-	raw, err := json.Marshal(progress)
-	if err != nil {
-		raw = nil
-	}
-	return Reply{V: Version, ID: id, Progress: raw}
+// ErrorReply is the final failed reply to request id as a device sends it
+// (see EncodeError), decoded.
+func ErrorReply(id string, err error) Reply { return mustDecode(EncodeError(id, err)) }
+
+// ProgressReply is a progress report for request id as a device sends it
+// (see EncodeProgress), decoded.
+func ProgressReply(id string, progress any) Reply { return mustDecode(EncodeProgress(id, progress)) }
+
+// mustDecode decodes a payload made by the Encode functions, which always
+// decodes; only an empty id makes DecodeReply complain, and then the
+// reply it returns is still complete.
+func mustDecode(payload []byte) Reply {
+	r, _ := DecodeReply(payload)
+	return r
 }
 
 // DecodeReply parses a reply payload. It never panics; errors wrap ErrBadReply.

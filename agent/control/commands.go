@@ -1,75 +1,68 @@
 package control
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
 	"github.com/drover-iot/drover/fleet"
 )
 
-// commandTable maps every supported command to its handler.
-func (d *Dispatcher) commandTable() map[string]handlerFunc {
-	return map[string]handlerFunc{
-		fleet.CmdPing:           d.ping,
-		fleet.CmdInfo:           d.info,
-		fleet.CmdStatus:         d.status,
-		fleet.CmdTaskList:       d.listUnits(fleet.KindTask),
-		fleet.CmdTaskStart:      d.unitAction(fleet.KindTask, Units.Start, isStarted),
-		fleet.CmdTaskStop:       d.unitAction(fleet.KindTask, Units.Stop, isStopped),
-		fleet.CmdTaskRestart:    d.unitAction(fleet.KindTask, Units.Restart, isRestarted),
-		fleet.CmdServiceList:    d.listUnits(fleet.KindService),
-		fleet.CmdServiceEnable:  d.serviceToggle(Units.Enable, isStarted),
-		fleet.CmdServiceDisable: d.serviceToggle(Units.Disable, isStopped),
-		fleet.CmdServiceRestart: d.unitAction(fleet.KindService, Units.Restart, isRestarted),
-		fleet.CmdLogs:           d.logs,
-		fleet.CmdLogFollow:      d.logFollow,
-		fleet.CmdScheduleList:   d.scheduleList,
-		fleet.CmdScheduleAdd:    d.scheduleAdd,
-		fleet.CmdScheduleRemove: d.scheduleAction(Schedules.Remove),
-		fleet.CmdSchedulePause:  d.scheduleAction(Schedules.Pause),
-		fleet.CmdScheduleResume: d.scheduleAction(Schedules.Resume),
-		fleet.CmdScheduleRun:    d.scheduleAction(Schedules.RunNow),
-		fleet.CmdSensorsRead:    d.sensorsRead,
-		fleet.CmdConfigGet:      d.configGet,
-		fleet.CmdAgentRestart:   d.agentRestart,
-		fleet.CmdOTAApply:       d.otaApply,
-		fleet.CmdOTAStatus:      d.otaStatus,
+// implementations maps every command the dispatcher knows to its handler;
+// New keeps those of fleet's command table.
+func (d *Dispatcher) implementations() map[string]handler {
+	return map[string]handler{
+		fleet.CmdPing:           typed(nil, d.ping),
+		fleet.CmdInfo:           typed(d.haveInfo, d.info),
+		fleet.CmdStatus:         typed(d.haveStatus, d.status),
+		fleet.CmdTaskList:       typed(d.haveUnits, d.listUnits(fleet.KindTask)),
+		fleet.CmdTaskStart:      typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.Start, isStarted)),
+		fleet.CmdTaskStop:       typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.Stop, isStopped)),
+		fleet.CmdTaskRestart:    typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.Restart, isRestarted)),
+		fleet.CmdServiceList:    typed(d.haveUnits, d.listUnits(fleet.KindService)),
+		fleet.CmdServiceEnable:  typed(d.haveUnits, d.serviceToggle(Units.Enable, isStarted)),
+		fleet.CmdServiceDisable: typed(d.haveUnits, d.serviceToggle(Units.Disable, isStopped)),
+		fleet.CmdServiceRestart: typed(d.haveUnits, d.unitAction(fleet.KindService, Units.Restart, isRestarted)),
+		fleet.CmdLogs:           typed(d.haveJournal, d.logs),
+		fleet.CmdLogFollow:      typed(d.haveJournal, d.logFollow),
+		fleet.CmdScheduleList:   typed(d.haveSchedules, d.scheduleList),
+		fleet.CmdScheduleAdd:    typed(d.haveSchedules, d.scheduleAdd),
+		fleet.CmdScheduleRemove: typed(d.haveSchedules, d.scheduleAction(Schedules.Remove)),
+		fleet.CmdSchedulePause:  typed(d.haveSchedules, d.scheduleAction(Schedules.Pause)),
+		fleet.CmdScheduleResume: typed(d.haveSchedules, d.scheduleAction(Schedules.Resume)),
+		fleet.CmdScheduleRun:    typed(d.haveSchedules, d.scheduleAction(Schedules.RunNow)),
+		fleet.CmdSensorsRead:    typed(d.haveSensors, d.sensorsRead),
+		fleet.CmdConfigGet:      typed(d.haveConfig, d.configGet),
+		fleet.CmdAgentRestart:   typed(d.haveRestart, d.agentRestart),
+		fleet.CmdOTAApply:       typed(d.haveOTA, d.otaApply),
+		fleet.CmdOTAStatus:      typed(d.haveOTA, d.otaStatus),
 	}
-}
-
-// decodeArgs strictly decodes req.Args into v: unknown fields are refused.
-func decodeArgs(req fleet.Request, v any) error {
-	if len(req.Args) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(req.Args))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fleet.Errorf(fleet.CodeBadRequest, "args of %s: %v", req.Cmd, err)
-	}
-	return nil
-}
-
-// nameArg decodes and requires {"name": ...}.
-func nameArg(req fleet.Request) (string, error) {
-	var a fleet.NameArgs
-	if err := decodeArgs(req, &a); err != nil {
-		return "", err
-	}
-	if a.Name == "" {
-		return "", fleet.Errorf(fleet.CodeBadRequest, "%s needs args.name", req.Cmd)
-	}
-	return a.Name, nil
 }
 
 func unavailable(what string) error {
 	return fleet.Errorf(fleet.CodeUnavailable, "this agent has no %s", what)
 }
 
-func (d *Dispatcher) ping(context.Context, fleet.Request) (any, error) {
+func have(ok bool, what string) error {
+	if !ok {
+		return unavailable(what)
+	}
+	return nil
+}
+
+func (d *Dispatcher) haveInfo() error      { return have(d.deps.Info != nil, "info") }
+func (d *Dispatcher) haveStatus() error    { return have(d.deps.Status != nil, "status") }
+func (d *Dispatcher) haveUnits() error     { return have(d.deps.Units != nil, "supervisor") }
+func (d *Dispatcher) haveJournal() error   { return have(d.deps.Journal != nil, "journal") }
+func (d *Dispatcher) haveSchedules() error { return have(d.deps.Schedules != nil, "scheduler") }
+func (d *Dispatcher) haveSensors() error   { return have(d.deps.Sensors != nil, "sensors") }
+func (d *Dispatcher) haveConfig() error    { return have(d.deps.Config != nil, "config") }
+func (d *Dispatcher) haveRestart() error   { return have(d.deps.Restart != nil, "restart") }
+func (d *Dispatcher) haveOTA() error {
+	return have(d.deps.OTA != nil, "OTA (no ota.trusted_keys configured)")
+}
+
+func (d *Dispatcher) ping(context.Context, fleet.Request, none) (fleet.PingResult, error) {
 	now := d.clock.Now()
 	var version string
 	if d.deps.Info != nil {
@@ -78,25 +71,16 @@ func (d *Dispatcher) ping(context.Context, fleet.Request) (any, error) {
 	return fleet.PingResult{TS: now.UTC(), UptimeS: now.Sub(d.started).Seconds(), Version: version}, nil
 }
 
-func (d *Dispatcher) info(context.Context, fleet.Request) (any, error) {
-	if d.deps.Info == nil {
-		return nil, unavailable("info")
-	}
+func (d *Dispatcher) info(context.Context, fleet.Request, none) (fleet.InfoDoc, error) {
 	return d.deps.Info(), nil
 }
 
-func (d *Dispatcher) status(context.Context, fleet.Request) (any, error) {
-	if d.deps.Status == nil {
-		return nil, unavailable("status")
-	}
+func (d *Dispatcher) status(context.Context, fleet.Request, none) (fleet.StatusResult, error) {
 	return d.deps.Status(), nil
 }
 
-func (d *Dispatcher) listUnits(kind string) handlerFunc {
-	return func(context.Context, fleet.Request) (any, error) {
-		if d.deps.Units == nil {
-			return nil, unavailable("supervisor")
-		}
+func (d *Dispatcher) listUnits(kind string) func(context.Context, fleet.Request, none) (fleet.UnitsResult, error) {
+	return func(context.Context, fleet.Request, none) (fleet.UnitsResult, error) {
 		return fleet.UnitsResult{Units: filterUnits(d.deps.Units.Units(), kind, nil)}, nil
 	}
 }
@@ -105,26 +89,22 @@ func (d *Dispatcher) listUnits(kind string) handlerFunc {
 // exact name at a time so that a task pattern never touches a service,
 // then waits (bounded, see waitSettled) until each reflects the action,
 // and replies with the units as they are then.
-func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, error), settled settledFunc) handlerFunc {
-	return func(ctx context.Context, req fleet.Request) (any, error) {
-		if d.deps.Units == nil {
-			return nil, unavailable("supervisor")
+func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, error), settled settledFunc) func(context.Context, fleet.Request, fleet.NameArgs) (fleet.UnitsResult, error) {
+	return func(ctx context.Context, req fleet.Request, a fleet.NameArgs) (fleet.UnitsResult, error) {
+		if err := requireName(req, a); err != nil {
+			return fleet.UnitsResult{}, err
 		}
-		pattern, err := nameArg(req)
-		if err != nil {
-			return nil, err
-		}
-		names, err := d.deps.Units.Match(kind, pattern)
+		names, err := d.deps.Units.Match(kind, a.Name)
 		if err != nil {
 			if d.protocolError(err).Code == fleet.CodeNotFound {
-				return nil, fleet.Errorf(fleet.CodeNotFound, "no %s named %q", kind, clip(pattern))
+				return fleet.UnitsResult{}, fleet.Errorf(fleet.CodeNotFound, "no %s named %q", kind, clip(a.Name))
 			}
-			return nil, err
+			return fleet.UnitsResult{}, err
 		}
 		before := unitsByName(d.deps.Units.Units(), kind, names)
 		for _, n := range names {
 			if _, err := act(d.deps.Units, n); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
+				return fleet.UnitsResult{}, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
 			}
 		}
 		d.waitSettled(ctx, req, before, settled)
@@ -132,7 +112,7 @@ func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, 
 	}
 }
 
-func (d *Dispatcher) serviceToggle(act func(Units, string) error, settled settledFunc) handlerFunc {
+func (d *Dispatcher) serviceToggle(act func(Units, string) error, settled settledFunc) func(context.Context, fleet.Request, fleet.NameArgs) (fleet.UnitsResult, error) {
 	return d.unitAction(fleet.KindService, func(u Units, name string) ([]string, error) {
 		return []string{name}, act(u, name)
 	}, settled)

@@ -1,9 +1,7 @@
 package control
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,9 +22,6 @@ const (
 	DefaultLogsN       = 100
 )
 
-// handlerFunc runs one command and returns its result.
-type handlerFunc func(ctx context.Context, req fleet.Request) (any, error)
-
 // Dispatcher runs the commands received by one device.
 type Dispatcher struct {
 	dev         string
@@ -41,7 +36,7 @@ type Dispatcher struct {
 	classify    func(error) *fleet.Error
 	cache       *replyCache
 	started     time.Time
-	handlers    map[string]handlerFunc
+	handlers    map[string]handler // fleet's command table, implemented
 	follows     *followSet
 	wg          sync.WaitGroup
 }
@@ -100,7 +95,11 @@ func New(dev string, deps Deps, opts ...Option) (*Dispatcher, error) {
 	}
 	d.cache = newReplyCache(d.clock, 0, 0)
 	d.started = d.clock.Now()
-	d.handlers = d.commandTable()
+	handlers, err := fromTable(d.implementations())
+	if err != nil {
+		return nil, err
+	}
+	d.handlers = handlers
 	d.follows = newFollowSet(d, DefaultMaxFollows)
 	return d, nil
 }
@@ -138,42 +137,45 @@ func (d *Dispatcher) wait() error {
 }
 
 // Handle decodes and runs one request and publishes its reply. It returns
-// the reply, and false when none was sent (a duplicate still running).
-func (d *Dispatcher) Handle(ctx context.Context, payload []byte) (fleet.Reply, bool) {
+// the reply's payload as published, and false when none was sent (a
+// duplicate still running). A duplicate already answered gets the cached
+// payload again.
+func (d *Dispatcher) Handle(ctx context.Context, payload []byte) ([]byte, bool) {
 	req, perr := fleet.DecodeRequest(payload, d.limit, d.clock.Now())
 	if perr != nil {
 		d.log.Warn("refused request", "id", req.ID, "cmd", req.Cmd, "code", perr.Code, "err", perr.Message)
-		return d.send(req, fleet.ErrorReply(req.ID, perr)), true
+		return d.publish(req, fleet.EncodeError(req.ID, perr)), true
 	}
 	cached, claim := d.cache.Claim(req.From, req.ID)
 	switch claim {
 	case claimInFlight:
-		return fleet.Reply{}, false
+		return nil, false
 	case claimDone:
-		return d.send(req, cached), true
+		return d.publish(req, cached), true
 	}
-	reply := d.execute(ctx, req)
+	reply, ok := d.execute(ctx, req)
 	d.cache.Complete(req.From, req.ID, reply)
-	d.send(req, reply)
-	if req.Cmd == fleet.CmdAgentRestart && reply.Err() == nil {
+	d.publish(req, reply)
+	if ok && req.Cmd == fleet.CmdAgentRestart {
 		d.deps.Restart()
 	}
 	return reply, true
 }
 
-// execute runs req's handler, turning a panic into an internal error.
-func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply fleet.Reply) {
-	h, ok := d.handlers[req.Cmd]
-	if !ok {
-		return fleet.ErrorReply(req.ID, fleet.Errorf(fleet.CodeUnknownCommand, "unknown command %q", clip(req.Cmd)))
+// execute runs req's handler, turning a panic into an internal error, and
+// returns the encoded final reply and whether it reports success.
+func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply []byte, ok bool) {
+	h, found := d.handlers[req.Cmd]
+	if !found {
+		return fleet.EncodeError(req.ID, fleet.Errorf(fleet.CodeUnknownCommand, "unknown command %q", clip(req.Cmd))), false
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			d.log.Error("command panicked", "cmd", req.Cmd, "panic", p)
-			reply = fleet.ErrorReply(req.ID, fleet.Errorf(fleet.CodeInternal, "command %s panicked: %v", req.Cmd, p))
+			reply, ok = fleet.EncodeError(req.ID, fleet.Errorf(fleet.CodeInternal, "command %s panicked: %v", req.Cmd, p)), false
 		}
 	}()
-	res, err := h(ctx, req)
+	res, err := h.run(ctx, req)
 	if err != nil {
 		pe := d.protocolError(err)
 		level := slog.LevelInfo // the requester's mistake
@@ -181,22 +183,18 @@ func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply flee
 			level = slog.LevelWarn
 		}
 		d.log.Log(ctx, level, "command failed", "cmd", req.Cmd, "id", req.ID, "code", pe.Code, "err", err)
-		return fleet.ErrorReply(req.ID, pe)
+		return fleet.EncodeError(req.ID, pe), false
 	}
-	return fleet.ResultReply(req.ID, res)
+	return fleet.EncodeResult(req.ID, res), true
 }
 
-// send publishes r on the reply topic of req and returns it.
-func (d *Dispatcher) send(req fleet.Request, r fleet.Reply) fleet.Reply {
-	payload, err := encode(r)
-	if err != nil {
-		payload, _ = encode(fleet.ErrorReply(r.ID, err))
-	}
+// publish sends an encoded reply on the reply topic of req and returns it.
+func (d *Dispatcher) publish(req fleet.Request, payload []byte) []byte {
 	topic := d.topics.Reply(d.dev, req.From)
 	if err := d.deps.Publisher.PublishReply(topic, payload); err != nil {
-		d.log.Warn("reply not queued", "topic", topic, "id", r.ID, "err", err)
+		d.log.Warn("reply not queued", "topic", topic, "id", req.ID, "err", err)
 	}
-	return r
+	return payload
 }
 
 // protocolError maps err to the reply's error object.
@@ -219,18 +217,6 @@ func (d *Dispatcher) protocolError(err error) *fleet.Error {
 		}
 	}
 	return &fleet.Error{Code: fleet.CodeInternal, Message: err.Error()}
-}
-
-// encode is json.Marshal without HTML escaping: a result's '<', '>' and
-// '&' (in a config URL, a log line) reach the operator as written.
-func encode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func clip(s string) string {

@@ -68,7 +68,7 @@ func TestCommands(t *testing.T) {
 	f := newFixture(t)
 	for i, tt := range tests {
 		t.Run(fmt.Sprintf("%d_%s", i, tt.cmd), func(t *testing.T) {
-			r, ok := f.d.Handle(context.Background(), request(fmt.Sprint("id", i), tt.cmd, tt.args))
+			r, ok := handle(context.Background(), f.d, request(fmt.Sprint("id", i), tt.cmd, tt.args))
 			if !ok {
 				t.Fatal("no reply")
 			}
@@ -119,7 +119,7 @@ func TestRefusedRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(f.pub.replies())
-			r, ok := f.d.Handle(context.Background(), []byte(tt.payload))
+			r, ok := handle(context.Background(), f.d, []byte(tt.payload))
 			if !ok || r.Error == nil || r.Error.Code != tt.code {
 				t.Fatalf("reply %+v (sent %v), want %s", r, ok, tt.code)
 			}
@@ -129,7 +129,7 @@ func TestRefusedRequests(t *testing.T) {
 			}
 		})
 	}
-	if r, _ := f.d.Handle(context.Background(), request("after", "ping", nil)); r.Err() != nil {
+	if r, _ := handle(context.Background(), f.d, request("after", "ping", nil)); r.Err() != nil {
 		t.Errorf("agent stopped serving after refused requests: %v", r.Err())
 	}
 }
@@ -137,8 +137,8 @@ func TestRefusedRequests(t *testing.T) {
 func TestDuplicateAnsweredFromCache(t *testing.T) {
 	f := newFixture(t)
 	payload := request("dup", "schedule.run", map[string]any{"name": "nightly"})
-	first, _ := f.d.Handle(context.Background(), payload)
-	second, ok := f.d.Handle(context.Background(), payload)
+	first, _ := handle(context.Background(), f.d, payload)
+	second, ok := handle(context.Background(), f.d, payload)
 	if !ok || string(first.Result) != string(second.Result) {
 		t.Fatalf("second reply %s, want the cached %s", second.Result, first.Result)
 	}
@@ -152,7 +152,7 @@ func TestDuplicateAnsweredFromCache(t *testing.T) {
 
 func TestAgentRestartAfterReply(t *testing.T) {
 	f := newFixture(t)
-	r, _ := f.d.Handle(context.Background(), request("r1", "agent.restart", nil))
+	r, _ := handle(context.Background(), f.d, request("r1", "agent.restart", nil))
 	if r.Err() != nil {
 		t.Fatal(r.Err())
 	}
@@ -172,12 +172,12 @@ func TestUnavailableWithoutDeps(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"info", "status", "task.list", "service.list", "logs", "log.follow", "schedule.list", "schedule.add", "schedule.run", "sensors.read", "config.get", "agent.restart"} {
-		r, _ := d.Handle(context.Background(), request("u-"+cmd, cmd, map[string]any{"name": "x"}))
+		r, _ := handle(context.Background(), d, request("u-"+cmd, cmd, map[string]any{"name": "x"}))
 		if r.Error == nil || r.Error.Code != fleet.CodeUnavailable {
 			t.Errorf("%s: reply %+v, want unavailable", cmd, r.Error)
 		}
 	}
-	if r, _ := d.Handle(context.Background(), request("p", "ping", nil)); r.Err() != nil {
+	if r, _ := handle(context.Background(), d, request("p", "ping", nil)); r.Err() != nil {
 		t.Errorf("ping without deps: %v", r.Err())
 	}
 }
@@ -194,7 +194,7 @@ func TestNewRefusesBadSetup(t *testing.T) {
 func TestPanicBecomesInternal(t *testing.T) {
 	f := newFixture(t)
 	f.d.deps.Status = func() fleet.Snapshot { panic("boom") }
-	r, ok := f.d.Handle(context.Background(), request("p1", "status", nil))
+	r, ok := handle(context.Background(), f.d, request("p1", "status", nil))
 	if !ok || r.Error == nil || r.Error.Code != fleet.CodeInternal {
 		t.Fatalf("reply %+v, want internal error", r)
 	}
@@ -231,7 +231,7 @@ func TestRepliesKeepHTMLCharacters(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.d.deps.Config = func() map[string]any { return tt.cfg }
-			f.d.Handle(context.Background(), request("c-"+tt.name, "config.get", nil))
+			handle(context.Background(), f.d, request("c-"+tt.name, "config.get", nil))
 			got := f.pub.replies()
 			if len(got) != 1 || !strings.Contains(string(got[0].payload), tt.want) {
 				t.Fatalf("published %+v, want it to contain %s unescaped", got, tt.want)

@@ -264,3 +264,16 @@ func newFixture(t *testing.T, opts ...Option) *fixture {
 	f.d = d
 	return f
 }
+
+// handle runs d.Handle and decodes the reply it published.
+func handle(ctx context.Context, d *Dispatcher, payload []byte) (fleet.Reply, bool) {
+	raw, ok := d.Handle(ctx, payload)
+	if !ok {
+		return fleet.Reply{}, false
+	}
+	r, err := fleet.DecodeReply(raw)
+	if err != nil && r.ID != "" {
+		panic(fmt.Sprintf("dispatcher published a malformed reply %s: %v", raw, err))
+	}
+	return r, true
+}

@@ -1,7 +1,9 @@
 package control
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -11,34 +13,20 @@ import (
 	"github.com/drover-iot/drover/fleet"
 )
 
-func (d *Dispatcher) logs(_ context.Context, req fleet.Request) (any, error) {
-	if d.deps.Journal == nil {
-		return nil, unavailable("journal")
-	}
-	var a fleet.LogsArgs
-	if err := decodeArgs(req, &a); err != nil {
-		return nil, err
-	}
+func (d *Dispatcher) logs(_ context.Context, _ fleet.Request, a fleet.LogsArgs) (fleet.LogsResult, error) {
 	if a.N <= 0 {
 		a.N = DefaultLogsN
 	}
 	recs, err := d.deps.Journal.Cat(a)
 	if err != nil {
-		return nil, fmt.Errorf("logs: %w", err)
+		return fleet.LogsResult{}, fmt.Errorf("logs: %w", err)
 	}
 	return fleet.LogsResult{Records: nonNil(recs)}, nil
 }
 
 // logFollow starts, or renews, a lease that forwards matching records to
 // drover/<dev>/log until it is not renewed within its TTL.
-func (d *Dispatcher) logFollow(_ context.Context, req fleet.Request) (any, error) {
-	if d.deps.Journal == nil {
-		return nil, unavailable("journal")
-	}
-	var a fleet.FollowArgs
-	if err := decodeArgs(req, &a); err != nil {
-		return nil, err
-	}
+func (d *Dispatcher) logFollow(_ context.Context, req fleet.Request, a fleet.FollowArgs) (fleet.FollowResult, error) {
 	ttl := time.Duration(a.TTLSeconds) * time.Second
 	if a.TTLSeconds <= 0 {
 		ttl = fleet.DefaultFollowTTL
@@ -46,7 +34,7 @@ func (d *Dispatcher) logFollow(_ context.Context, req fleet.Request) (any, error
 	ttl = min(max(ttl, fleet.MinFollowTTL), fleet.MaxFollowTTL) // the protocol's bounds
 	key := followKey{from: req.From, grep: a.Grep, level: a.Level}
 	if err := d.follows.lease(key, ttl); err != nil {
-		return nil, err
+		return fleet.FollowResult{}, err
 	}
 	return fleet.FollowResult{Topic: d.topics.Log(d.dev), Expires: d.clock.Now().Add(ttl).UTC()}, nil
 }
@@ -156,4 +144,16 @@ func (s *followSet) closeAll() {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+}
+
+// encode is json.Marshal without HTML escaping: a log line's '<', '>' and
+// '&' reach the operator as written.
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -17,7 +17,7 @@ func TestFollowLease(t *testing.T) {
 	ctx := context.Background()
 	follow := func(id string) {
 		t.Helper()
-		r, _ := f.d.Handle(ctx, request(id, "log.follow", map[string]any{"ttl_s": 10, "grep": "x"}))
+		r, _ := handle(ctx, f.d, request(id, "log.follow", map[string]any{"ttl_s": 10, "grep": "x"}))
 		if r.Err() != nil {
 			t.Fatal(r.Err())
 		}
@@ -60,12 +60,12 @@ func TestFollowLimit(t *testing.T) {
 	f := newFixture(t)
 	defer f.d.follows.closeAll()
 	for i := range DefaultMaxFollows {
-		r, _ := f.d.Handle(context.Background(), request(string(rune('a'+i)), "log.follow", map[string]any{"grep": string(rune('a' + i))}))
+		r, _ := handle(context.Background(), f.d, request(string(rune('a'+i)), "log.follow", map[string]any{"grep": string(rune('a' + i))}))
 		if r.Err() != nil {
 			t.Fatal(r.Err())
 		}
 	}
-	r, _ := f.d.Handle(context.Background(), request("over", "log.follow", map[string]any{"grep": "zz"}))
+	r, _ := handle(context.Background(), f.d, request("over", "log.follow", map[string]any{"grep": "zz"}))
 	if r.Error == nil || r.Error.Code != fleet.CodeConflict {
 		t.Fatalf("reply %+v, want conflict beyond %d followers", r.Error, DefaultMaxFollows)
 	}

@@ -40,29 +40,19 @@ var otaCodes = map[string]fleet.Code{
 
 // otaApply runs ota.apply: progress replies while it works, then the
 // final record or the refusal with its reason.
-func (d *Dispatcher) otaApply(ctx context.Context, req fleet.Request) (any, error) {
-	if d.deps.OTA == nil {
-		return nil, unavailable("OTA (no ota.trusted_keys configured)")
-	}
-	var args fleet.OTAApplyArgs
-	if err := decodeArgs(req, &args); err != nil {
-		return nil, err
-	}
+func (d *Dispatcher) otaApply(ctx context.Context, req fleet.Request, args fleet.OTAApplyArgs) (state.Record, error) {
 	if args.Artifact == "" {
-		return nil, fleet.Errorf(fleet.CodeBadRequest, "%s needs args.artifact", req.Cmd)
+		return state.Record{}, fleet.Errorf(fleet.CodeBadRequest, "%s needs args.artifact", req.Cmd)
 	}
 	rec, err := d.deps.OTA.Apply(ctx, args.Artifact, d.otaProgress(req))
 	if err != nil {
-		return nil, d.otaError(err)
+		return state.Record{}, d.otaError(err)
 	}
 	return rec, nil
 }
 
 // otaStatus runs ota.status.
-func (d *Dispatcher) otaStatus(context.Context, fleet.Request) (any, error) {
-	if d.deps.OTA == nil {
-		return nil, unavailable("OTA (no ota.trusted_keys configured)")
-	}
+func (d *Dispatcher) otaStatus(context.Context, fleet.Request, none) (state.Record, error) {
 	return d.deps.OTA.Status(), nil
 }
 
@@ -77,7 +67,7 @@ func (d *Dispatcher) otaProgress(req fleet.Request) func(state.Record) {
 			return
 		}
 		last, lastPct = r.State, pct
-		d.send(req, fleet.ProgressReply(req.ID, r))
+		d.publish(req, fleet.EncodeProgress(req.ID, r))
 	}
 }
 

@@ -63,7 +63,7 @@ func TestOTAApplyProgressAndResult(t *testing.T) {
 	}
 	recs = append(recs, rec(state.Verifying, 100), rec(state.Staged, 100), rec(state.Installing, 100))
 	f.d.deps.OTA = &fakeOTA{records: recs}
-	r, _ := f.d.Handle(context.Background(), request("a1", "ota.apply", map[string]any{"artifact": "agent"}))
+	r, _ := handle(context.Background(), f.d, request("a1", "ota.apply", map[string]any{"artifact": "agent"}))
 	checkReply(t, r, "", `"state":"restarting"`)
 	got := progressStates(t, f, "a1")
 	if len(got) != 21+3 {
@@ -94,7 +94,7 @@ func TestOTAApplyRefusals(t *testing.T) {
 		t.Run(tt.reason, func(t *testing.T) {
 			f := newFixture(t)
 			f.d.deps.OTA = &fakeOTA{err: errors.New("refused here"), reason: tt.reason}
-			r, _ := f.d.Handle(context.Background(), request("r-"+tt.reason, "ota.apply", map[string]any{"artifact": "agent"}))
+			r, _ := handle(context.Background(), f.d, request("r-"+tt.reason, "ota.apply", map[string]any{"artifact": "agent"}))
 			checkReply(t, r, tt.code, "")
 			if !strings.HasPrefix(r.Error.Message, tt.reason) || !strings.Contains(r.Error.Message, "refused here") {
 				t.Errorf("message %q: want the reason %q first and the detail", r.Error.Message, tt.reason)
@@ -106,15 +106,15 @@ func TestOTAApplyRefusals(t *testing.T) {
 func TestOTACommandsArgsAndStatus(t *testing.T) {
 	f := newFixture(t)
 	f.d.deps.OTA = &fakeOTA{}
-	r, _ := f.d.Handle(context.Background(), request("s1", "ota.status", nil))
+	r, _ := handle(context.Background(), f.d, request("s1", "ota.status", nil))
 	checkReply(t, r, "", `"state":"committed"`)
-	r, _ = f.d.Handle(context.Background(), request("b1", "ota.apply", nil))
+	r, _ = handle(context.Background(), f.d, request("b1", "ota.apply", nil))
 	checkReply(t, r, fleet.CodeBadRequest, "")
-	r, _ = f.d.Handle(context.Background(), request("b2", "ota.apply", map[string]any{"artifact": "a", "x": 1}))
+	r, _ = handle(context.Background(), f.d, request("b2", "ota.apply", map[string]any{"artifact": "a", "x": 1}))
 	checkReply(t, r, fleet.CodeBadRequest, "")
 	f.d.deps.OTA = nil
 	for _, cmd := range []string{"ota.apply", "ota.status"} {
-		r, _ = f.d.Handle(context.Background(), request("u-"+cmd, cmd, map[string]any{"artifact": "a"}))
+		r, _ = handle(context.Background(), f.d, request("u-"+cmd, cmd, map[string]any{"artifact": "a"}))
 		checkReply(t, r, fleet.CodeUnavailable, "")
 	}
 }

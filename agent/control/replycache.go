@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-
-	"github.com/drover-iot/drover/fleet"
 )
 
-// fleet.Reply cache defaults.
+// Reply cache defaults.
 const (
 	// defaultReplyCacheTTL is how long a request id is remembered.
 	defaultReplyCacheTTL = 5 * time.Minute
@@ -46,10 +44,10 @@ type replyCache struct {
 }
 
 type cacheEntry struct {
-	key   string
-	at    time.Time
-	done  bool
-	reply fleet.Reply
+	key     string
+	at      time.Time
+	done    bool
+	payload []byte // the final reply, as published
 }
 
 // newReplyCache returns a cache. A nil clock means the real clock, ttl <= 0
@@ -68,8 +66,8 @@ func newReplyCache(clock clockwork.Clock, ttl time.Duration, size int) *replyCac
 }
 
 // Claim registers request id from sender from. For claimDone it also returns
-// the cached reply.
-func (c *replyCache) Claim(from, id string) (fleet.Reply, claimState) {
+// the cached reply's payload.
+func (c *replyCache) Claim(from, id string) ([]byte, claimState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.clock.Now()
@@ -78,20 +76,20 @@ func (c *replyCache) Claim(from, id string) (fleet.Reply, claimState) {
 	if el, ok := c.entries[key]; ok {
 		e := el.Value.(*cacheEntry)
 		if e.done {
-			return e.reply, claimDone
+			return e.payload, claimDone
 		}
-		return fleet.Reply{}, claimInFlight
+		return nil, claimInFlight
 	}
 	c.entries[key] = c.order.PushBack(&cacheEntry{key: key, at: now})
 	for c.order.Len() > c.max {
 		c.remove(c.order.Front())
 	}
-	return fleet.Reply{}, claimNew
+	return nil, claimNew
 }
 
-// Complete stores the final reply of a claimed request. A request whose
-// entry was evicted meanwhile is stored anew.
-func (c *replyCache) Complete(from, id string, r fleet.Reply) {
+// Complete stores the final reply's payload of a claimed request. A
+// request whose entry was evicted meanwhile is stored anew.
+func (c *replyCache) Complete(from, id string, payload []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := cacheKey(from, id)
@@ -104,7 +102,7 @@ func (c *replyCache) Complete(from, id string, r fleet.Reply) {
 		}
 	}
 	e := el.Value.(*cacheEntry)
-	e.done, e.reply = true, r
+	e.done, e.payload = true, payload
 }
 
 // Len returns the number of remembered request ids.

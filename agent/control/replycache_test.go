@@ -19,8 +19,9 @@ func TestReplyCacheClaim(t *testing.T) {
 	if _, st := c.Claim("ctl", "1"); st != claimInFlight {
 		t.Fatalf("second claim while running = %v, want claimInFlight", st)
 	}
-	c.Complete("ctl", "1", fleet.ResultReply("1", "pong"))
-	r, st := c.Claim("ctl", "1")
+	c.Complete("ctl", "1", fleet.EncodeResult("1", "pong"))
+	payload, st := c.Claim("ctl", "1")
+	r, _ := fleet.DecodeReply(payload)
 	if st != claimDone || string(r.Result) != `"pong"` {
 		t.Fatalf("claim after complete = %v %s, want claimDone pong", st, r.Result)
 	}
@@ -33,7 +34,7 @@ func TestReplyCacheTTL(t *testing.T) {
 	clock := clockwork.NewFakeClock()
 	c := newReplyCache(clock, time.Minute, 10)
 	c.Claim("ctl", "1")
-	c.Complete("ctl", "1", fleet.ResultReply("1", 1))
+	c.Complete("ctl", "1", fleet.EncodeResult("1", 1))
 	clock.Advance(59 * time.Second)
 	if _, st := c.Claim("ctl", "1"); st != claimDone {
 		t.Fatalf("before TTL = %v, want claimDone", st)
@@ -49,7 +50,7 @@ func TestReplyCacheBounded(t *testing.T) {
 	for i := range 5 {
 		id := fmt.Sprint(i)
 		c.Claim("ctl", id)
-		c.Complete("ctl", id, fleet.ResultReply(id, i))
+		c.Complete("ctl", id, fleet.EncodeResult(id, i))
 	}
 	if n := c.Len(); n != 3 {
 		t.Fatalf("Len = %d, want 3", n)
@@ -66,7 +67,7 @@ func TestReplyCacheCompleteAfterEviction(t *testing.T) {
 	c := newReplyCache(clockwork.NewFakeClock(), 0, 1)
 	c.Claim("ctl", "a")
 	c.Claim("ctl", "b") // evicts a
-	c.Complete("ctl", "a", fleet.ResultReply("a", 1))
+	c.Complete("ctl", "a", fleet.EncodeResult("a", 1))
 	if _, st := c.Claim("ctl", "a"); st != claimDone {
 		t.Fatalf("completed id not stored: %v", st)
 	}
@@ -85,7 +86,7 @@ func BenchmarkReplyCacheClaim(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		id := ids[i%len(ids)]
 		if _, st := c.Claim("ctl", id); st == claimNew {
-			c.Complete("ctl", id, fleet.Reply{})
+			c.Complete("ctl", id, nil)
 		}
 	}
 }

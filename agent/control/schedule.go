@@ -10,55 +10,41 @@ import (
 	"github.com/drover-iot/drover/fleet"
 )
 
-func (d *Dispatcher) scheduleList(context.Context, fleet.Request) (any, error) {
-	if d.deps.Schedules == nil {
-		return nil, unavailable("scheduler")
-	}
+func (d *Dispatcher) scheduleList(context.Context, fleet.Request, none) (fleet.JobsResult, error) {
 	return fleet.JobsResult{Jobs: nonNil(d.deps.Schedules.Jobs())}, nil
 }
 
 // scheduleAdd adds a schedule that runs a job the device itself defines:
 // the job name is looked up, never evaluated.
-func (d *Dispatcher) scheduleAdd(_ context.Context, req fleet.Request) (any, error) {
+func (d *Dispatcher) scheduleAdd(_ context.Context, _ fleet.Request, a fleet.ScheduleAddArgs) (fleet.JobsResult, error) {
 	s := d.deps.Schedules
-	if s == nil {
-		return nil, unavailable("scheduler")
-	}
-	var a fleet.ScheduleAddArgs
-	if err := decodeArgs(req, &a); err != nil {
-		return nil, err
-	}
 	if a.Name == "" || a.Spec == "" || a.Job == "" {
-		return nil, fleet.Errorf(fleet.CodeBadRequest, "schedule.add needs args.name, args.spec and args.job")
+		return fleet.JobsResult{}, fleet.Errorf(fleet.CodeBadRequest, "schedule.add needs args.name, args.spec and args.job")
 	}
 	if !s.HasJob(a.Job) {
-		return nil, fleet.Errorf(fleet.CodeNotFound, "no job or handler named %q on this device", clip(a.Job))
+		return fleet.JobsResult{}, fleet.Errorf(fleet.CodeNotFound, "no job or handler named %q on this device", clip(a.Job))
 	}
 	if err := s.Add(a); err != nil {
-		return nil, fmt.Errorf("schedule.add %s: %w", a.Name, err)
+		return fleet.JobsResult{}, fmt.Errorf("schedule.add %s: %w", a.Name, err)
 	}
 	return fleet.JobsResult{Jobs: jobsNamed(s.Jobs(), []string{a.Name})}, nil
 }
 
 // scheduleAction applies act to every job matching args.name ('*'
 // wildcards, path.Match syntax, as for tasks) and returns those jobs.
-func (d *Dispatcher) scheduleAction(act func(Schedules, string) error) handlerFunc {
-	return func(_ context.Context, req fleet.Request) (any, error) {
+func (d *Dispatcher) scheduleAction(act func(Schedules, string) error) func(context.Context, fleet.Request, fleet.NameArgs) (fleet.JobsResult, error) {
+	return func(_ context.Context, req fleet.Request, a fleet.NameArgs) (fleet.JobsResult, error) {
 		s := d.deps.Schedules
-		if s == nil {
-			return nil, unavailable("scheduler")
+		if err := requireName(req, a); err != nil {
+			return fleet.JobsResult{}, err
 		}
-		pattern, err := nameArg(req)
+		names, err := matchJobs(s.Jobs(), a.Name)
 		if err != nil {
-			return nil, err
-		}
-		names, err := matchJobs(s.Jobs(), pattern)
-		if err != nil {
-			return nil, err
+			return fleet.JobsResult{}, err
 		}
 		for _, n := range names {
 			if err := act(s, n); err != nil {
-				return nil, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
+				return fleet.JobsResult{}, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
 			}
 		}
 		return fleet.JobsResult{Jobs: jobsNamed(s.Jobs(), names)}, nil
@@ -103,32 +89,19 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func (d *Dispatcher) sensorsRead(ctx context.Context, req fleet.Request) (any, error) {
-	if d.deps.Sensors == nil {
-		return nil, unavailable("sensors")
-	}
-	var a fleet.SensorsArgs
-	if err := decodeArgs(req, &a); err != nil {
-		return nil, err
-	}
+func (d *Dispatcher) sensorsRead(ctx context.Context, _ fleet.Request, a fleet.SensorsArgs) (fleet.SensorsResult, error) {
 	rs, err := d.deps.Sensors.Read(ctx, a.Sensor)
 	if err != nil {
-		return nil, fmt.Errorf("sensors.read %s: %w", a.Sensor, err)
+		return fleet.SensorsResult{}, fmt.Errorf("sensors.read %s: %w", a.Sensor, err)
 	}
 	return fleet.SensorsResult{Readings: nonNil(rs)}, nil
 }
 
-func (d *Dispatcher) configGet(context.Context, fleet.Request) (any, error) {
-	if d.deps.Config == nil {
-		return nil, unavailable("config")
-	}
+func (d *Dispatcher) configGet(context.Context, fleet.Request, none) (fleet.ConfigResult, error) {
 	return fleet.ConfigResult{Config: d.deps.Config()}, nil
 }
 
 // agentRestart acknowledges; Handle calls Deps.Restart once the reply is queued.
-func (d *Dispatcher) agentRestart(context.Context, fleet.Request) (any, error) {
-	if d.deps.Restart == nil {
-		return nil, unavailable("restart")
-	}
+func (d *Dispatcher) agentRestart(context.Context, fleet.Request, none) (fleet.AckResult, error) {
 	return fleet.AckResult{Message: "restarting"}, nil
 }

@@ -28,7 +28,7 @@ func TestUnitRepliesShowStateAfterAction(t *testing.T) {
 	f.units.lazy = true
 	for i, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
-			r, _ := f.d.Handle(context.Background(), request(fmt.Sprint("w", i), tt.cmd, map[string]any{"name": tt.name}))
+			r, _ := handle(context.Background(), f.d, request(fmt.Sprint("w", i), tt.cmd, map[string]any{"name": tt.name}))
 			checkReply(t, r, "", tt.name)
 			var res fleet.UnitsResult
 			if err := json.Unmarshal(r.Result, &res); err != nil {
@@ -82,7 +82,7 @@ func TestExecServiceReplyHasPID(t *testing.T) {
 	f.units.units = append(f.units.units, fleet.Unit{Name: "pumpd", Kind: fleet.KindService, Type: execType, State: fleet.UnitStopped})
 	for i, cmd := range []string{"service.restart", "service.enable"} {
 		t.Run(cmd, func(t *testing.T) {
-			r, _ := f.d.Handle(context.Background(), request(fmt.Sprint("pid", i), cmd, map[string]any{"name": "pumpd"}))
+			r, _ := handle(context.Background(), f.d, request(fmt.Sprint("pid", i), cmd, map[string]any{"name": "pumpd"}))
 			checkReply(t, r, "", "pumpd")
 			var res fleet.UnitsResult
 			if err := json.Unmarshal(r.Result, &res); err != nil {

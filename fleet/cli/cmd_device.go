@@ -15,9 +15,10 @@ import (
 func (a *app) statusCmd() *cobra.Command {
 	var debug bool
 	cmd := &cobra.Command{
-		Use:   "status DEV [--debug]",
-		Short: "Show the tasks, services, jobs and sensors of a device",
-		Args:  exactArgs("DEV"),
+		Use:         "status DEV [--debug]",
+		Annotations: sends(fleet.CmdStatus),
+		Short:       "Show the tasks, services, jobs and sensors of a device",
+		Args:        exactArgs("DEV"),
 	}
 	cmd.Flags().BoolVar(&debug, "debug", false, "show args, restarts, errors with stacks and schedules")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
@@ -60,9 +61,10 @@ func firstLine(s string) string {
 
 func (a *app) infoCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "info DEV",
-		Short: "Show a device's birth document (version, platform, labels, capabilities)",
-		Args:  exactArgs("DEV"),
+		Use:         "info DEV",
+		Annotations: sends(fleet.CmdInfo),
+		Short:       "Show a device's birth document (version, platform, labels, capabilities)",
+		Args:        exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return query(a, cmd, args[0], fleet.CmdInfo, nil, infoTable)
 		}),
@@ -91,9 +93,10 @@ func infoTable(i fleet.InfoDoc) *table {
 func (a *app) sensorsCmd() *cobra.Command {
 	var sensor string
 	cmd := &cobra.Command{
-		Use:   "sensors DEV [--sensor NAME]",
-		Short: "Read a device's sensors now",
-		Args:  exactArgs("DEV"),
+		Use:         "sensors DEV [--sensor NAME]",
+		Annotations: sends(fleet.CmdSensorsRead),
+		Short:       "Read a device's sensors now",
+		Args:        exactArgs("DEV"),
 	}
 	cmd.Flags().StringVar(&sensor, "sensor", "", "read only this sensor")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
@@ -113,9 +116,10 @@ func sensorsTable(res fleet.SensorsResult) *table {
 
 func (a *app) configCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "config DEV",
-		Short: "Show a device's effective configuration (secrets redacted)",
-		Args:  exactArgs("DEV"),
+		Use:         "config DEV",
+		Annotations: sends(fleet.CmdConfigGet),
+		Short:       "Show a device's effective configuration (secrets redacted)",
+		Args:        exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			var res fleet.ConfigResult
 			if err := a.call(cmd.Context(), args[0], fleet.CmdConfigGet, nil, &res); err != nil {
@@ -133,9 +137,10 @@ func (a *app) configCmd() *cobra.Command {
 func (a *app) agentCmd() *cobra.Command {
 	group := &cobra.Command{Use: "agent", Short: "Act on a device's agent process"}
 	group.AddCommand(&cobra.Command{
-		Use:   "restart DEV",
-		Short: "Stop the agent cleanly and start it again (same binary, re-exec)",
-		Args:  exactArgs("DEV"),
+		Use:         "restart DEV",
+		Annotations: sends(fleet.CmdAgentRestart),
+		Short:       "Stop the agent cleanly and start it again (same binary, re-exec)",
+		Args:        exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			var res fleet.AckResult
 			if err := a.call(cmd.Context(), args[0], fleet.CmdAgentRestart, nil, &res); err != nil {

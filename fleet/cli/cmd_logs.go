@@ -23,9 +23,10 @@ func (a *app) logsCmd() *cobra.Command {
 	var args fleet.LogsArgs
 	var follow bool
 	cmd := &cobra.Command{
-		Use:   "logs DEV [-n N] [--grep RE] [--level L] [--source S] [-f]",
-		Short: "Print a device's journal, optionally following it",
-		Args:  exactArgs("DEV"),
+		Use:         "logs DEV [-n N] [--grep RE] [--level L] [--source S] [-f]",
+		Annotations: sends(fleet.CmdLogs, fleet.CmdLogFollow, fleet.CmdPing),
+		Short:       "Print a device's journal, optionally following it",
+		Args:        exactArgs("DEV"),
 	}
 	fl := cmd.Flags()
 	fl.IntVarP(&args.N, "lines", "n", 50, "number of most recent records")

@@ -23,8 +23,9 @@ func (a *app) otaPushCmd() *cobra.Command {
 	var artifact, selector string
 	var wait time.Duration
 	cmd := &cobra.Command{
-		Use:   "push DEV...|--selector k=v --artifact A",
-		Short: "Ask devices to apply an artifact now (ota.apply), showing their progress",
+		Use:         "push DEV...|--selector k=v --artifact A",
+		Annotations: sends(fleet.CmdOTAApply, fleet.CmdOTAStatus),
+		Short:       "Ask devices to apply an artifact now (ota.apply), showing their progress",
 	}
 	cmd.Flags().StringVar(&artifact, "artifact", defaultArtifact, "artifact to apply")
 	cmd.Flags().StringVar(&selector, "selector", "", "devices whose labels match k=v[,k=v]")
@@ -124,9 +125,10 @@ func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact strin
 
 func (a *app) otaStatusCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "status [DEV]",
-		Short: "Show the OTA state of a device, or of every online device",
-		Args:  cobra.MaximumNArgs(1),
+		Use:         "status [DEV]",
+		Annotations: sends(fleet.CmdOTAStatus),
+		Short:       "Show the OTA state of a device, or of every online device",
+		Args:        cobra.MaximumNArgs(1),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
 				devs := args

@@ -36,8 +36,9 @@ type pingTarget struct {
 func (a *app) pingCmd() *cobra.Command {
 	var all, includeOffline bool
 	cmd := &cobra.Command{
-		Use:   "ping DEV...|--all [--include-offline]",
-		Short: "Measure the round-trip time to devices",
+		Use:         "ping DEV...|--all [--include-offline]",
+		Annotations: sends(fleet.CmdPing),
+		Short:       "Measure the round-trip time to devices",
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "ping every device whose retained state is online; list the others")
 	cmd.Flags().BoolVar(&includeOffline, "include-offline", false, "with --all: ping devices that are not online too")

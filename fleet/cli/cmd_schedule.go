@@ -14,10 +14,11 @@ import (
 func (a *app) scheduleCmd() *cobra.Command {
 	group := &cobra.Command{Use: "schedule", Short: "List and change a device's scheduled jobs", Args: cobra.NoArgs}
 	group.AddCommand(&cobra.Command{
-		Use:     "ls DEV",
-		Aliases: []string{"list"},
-		Short:   "List the scheduled jobs of a device",
-		Args:    exactArgs("DEV"),
+		Use:         "ls DEV",
+		Aliases:     []string{"list"},
+		Short:       "List the scheduled jobs of a device",
+		Annotations: sends(fleet.CmdScheduleList),
+		Args:        exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return a.jobs(cmd, args[0], fleet.CmdScheduleList, nil)
 		}),
@@ -29,9 +30,10 @@ func (a *app) scheduleCmd() *cobra.Command {
 		{"run", fleet.CmdScheduleRun, "Run a job now, outside its schedule"},
 	} {
 		group.AddCommand(&cobra.Command{
-			Use:   act.verb + " DEV NAME",
-			Short: act.short,
-			Args:  exactArgs("DEV", "NAME"),
+			Use:         act.verb + " DEV NAME",
+			Short:       act.short,
+			Annotations: sends(act.cmd),
+			Args:        exactArgs("DEV", "NAME"),
 			RunE: run(func(cmd *cobra.Command, args []string) error {
 				return a.jobs(cmd, args[0], act.cmd, fleet.NameArgs{Name: args[1]})
 			}),
@@ -44,9 +46,10 @@ func (a *app) scheduleAddCmd() *cobra.Command {
 	var add fleet.ScheduleAddArgs
 	var kv []string
 	cmd := &cobra.Command{
-		Use:   `add DEV NAME --spec "every 10s" --handler HANDLER [--arg k=v]...`,
-		Short: "Add a job that runs a handler registered on the device",
-		Args:  exactArgs("DEV", "NAME"),
+		Use:         `add DEV NAME --spec "every 10s" --handler HANDLER [--arg k=v]...`,
+		Annotations: sends(fleet.CmdScheduleAdd),
+		Short:       "Add a job that runs a handler registered on the device",
+		Args:        exactArgs("DEV", "NAME"),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&add.Spec, "spec", "", `schedule, e.g. "every 10s", "every day at 03:00", "cron 0 4 * * 1"`)

@@ -33,19 +33,21 @@ func (a *app) serviceCmd() *cobra.Command {
 func (a *app) unitGroup(noun, short, listCmd string, actions []action) *cobra.Command {
 	group := &cobra.Command{Use: noun, Short: short, Args: cobra.NoArgs}
 	group.AddCommand(&cobra.Command{
-		Use:     "ls DEV",
-		Aliases: []string{"list"},
-		Short:   "List the " + noun + "s of a device",
-		Args:    exactArgs("DEV"),
+		Use:         "ls DEV",
+		Aliases:     []string{"list"},
+		Annotations: sends(listCmd),
+		Short:       "List the " + noun + "s of a device",
+		Args:        exactArgs("DEV"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			return a.units(cmd, args[0], listCmd, nil)
 		}),
 	})
 	for _, act := range actions {
 		group.AddCommand(&cobra.Command{
-			Use:   act.verb + " DEV NAME",
-			Short: act.short,
-			Args:  exactArgs("DEV", "NAME"),
+			Use:         act.verb + " DEV NAME",
+			Short:       act.short,
+			Annotations: sends(act.cmd),
+			Args:        exactArgs("DEV", "NAME"),
 			RunE: run(func(cmd *cobra.Command, args []string) error {
 				return a.units(cmd, args[0], act.cmd, fleet.NameArgs{Name: args[1]})
 			}),

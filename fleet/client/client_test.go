@@ -165,7 +165,7 @@ func TestReplyFromOtherDeviceIgnored(t *testing.T) {
 	forged := make(chan struct{})
 	fleettest.NewDevice(t, url, "pi", nil, map[string]fleettest.Handler{
 		fleet.CmdPing: func(req fleet.Request, _ func(any)) (any, error) {
-			raw, _ := json.Marshal(fleet.ResultReply(req.ID, fleet.PingResult{Version: "forged"}))
+			raw := fleet.EncodeResult(req.ID, fleet.PingResult{Version: "forged"})
 			err := forger.PublishWait(fleet.Topics{}.Reply("evil", req.From), raw)
 			close(forged)
 			if err != nil {

@@ -140,22 +140,21 @@ func (d *Device) answer(payload []byte) {
 	d.requests = append(d.requests, req)
 	h, ok := d.handlers[req.Cmd]
 	d.mu.Unlock()
-	reply := func(r fleet.Reply) {
-		raw, _ := json.Marshal(r)
-		d.client.Publish(d.topics.Reply(d.ID, req.From), 1, false, raw).WaitTimeout(WaitTimeout)
+	reply := func(payload []byte) {
+		d.client.Publish(d.topics.Reply(d.ID, req.From), 1, false, payload).WaitTimeout(WaitTimeout)
 	}
 	switch {
 	case perr != nil:
-		reply(fleet.ErrorReply(req.ID, perr))
+		reply(fleet.EncodeError(req.ID, perr))
 	case !ok:
-		reply(fleet.ErrorReply(req.ID, fleet.Errorf(fleet.CodeUnknownCommand, "unknown command %q", req.Cmd)))
+		reply(fleet.EncodeError(req.ID, fleet.Errorf(fleet.CodeUnknownCommand, "unknown command %q", req.Cmd)))
 	default:
-		res, err := h(req, func(p any) { reply(fleet.ProgressReply(req.ID, p)) })
+		res, err := h(req, func(p any) { reply(fleet.EncodeProgress(req.ID, p)) })
 		if err != nil {
-			reply(fleet.ErrorReply(req.ID, err))
+			reply(fleet.EncodeError(req.ID, err))
 			return
 		}
-		reply(fleet.ResultReply(req.ID, res))
+		reply(fleet.EncodeResult(req.ID, res))
 	}
 }
 
