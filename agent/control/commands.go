@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -16,13 +17,13 @@ func (d *Dispatcher) implementations() map[string]handler {
 		fleet.CmdInfo:           typed(d.haveInfo, d.info),
 		fleet.CmdStatus:         typed(d.haveStatus, d.status),
 		fleet.CmdTaskList:       typed(d.haveUnits, d.listUnits(fleet.KindTask)),
-		fleet.CmdTaskStart:      typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.Start, isStarted)),
-		fleet.CmdTaskStop:       typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.Stop, isStopped)),
-		fleet.CmdTaskRestart:    typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.Restart, isRestarted)),
+		fleet.CmdTaskStart:      typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.StartNamed, isStarted)),
+		fleet.CmdTaskStop:       typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.StopNamed, isStopped)),
+		fleet.CmdTaskRestart:    typed(d.haveUnits, d.unitAction(fleet.KindTask, Units.RestartNamed, isRestarted)),
 		fleet.CmdServiceList:    typed(d.haveUnits, d.listUnits(fleet.KindService)),
 		fleet.CmdServiceEnable:  typed(d.haveUnits, d.serviceToggle(Units.Enable, isStarted)),
 		fleet.CmdServiceDisable: typed(d.haveUnits, d.serviceToggle(Units.Disable, isStopped)),
-		fleet.CmdServiceRestart: typed(d.haveUnits, d.unitAction(fleet.KindService, Units.Restart, isRestarted)),
+		fleet.CmdServiceRestart: typed(d.haveUnits, d.unitAction(fleet.KindService, Units.RestartNamed, isRestarted)),
 		fleet.CmdLogs:           typed(d.haveJournal, d.logs),
 		fleet.CmdLogFollow:      typed(d.haveJournal, d.logFollow),
 		fleet.CmdScheduleList:   typed(d.haveSchedules, d.scheduleList),
@@ -85,11 +86,11 @@ func (d *Dispatcher) listUnits(kind string) func(context.Context, fleet.Request,
 	}
 }
 
-// unitAction applies act to every unit of kind matching args.name, one
-// exact name at a time so that a task pattern never touches a service,
-// then waits (bounded, see waitSettled) until each reflects the action,
-// and replies with the units as they are then.
-func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, error), settled settledFunc) func(context.Context, fleet.Request, fleet.NameArgs) (fleet.UnitsResult, error) {
+// unitAction resolves args.name once, to the exact names of the units of
+// kind it matches (so a task pattern never touches a service), applies act
+// to those names, waits (bounded, see waitSettled) until each unit
+// reflects the action, and replies with the units as they are then.
+func (d *Dispatcher) unitAction(kind string, act func(Units, ...string) error, settled settledFunc) func(context.Context, fleet.Request, fleet.NameArgs) (fleet.UnitsResult, error) {
 	return func(ctx context.Context, req fleet.Request, a fleet.NameArgs) (fleet.UnitsResult, error) {
 		if err := requireName(req, a); err != nil {
 			return fleet.UnitsResult{}, err
@@ -102,10 +103,8 @@ func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, 
 			return fleet.UnitsResult{}, err
 		}
 		before := unitsByName(d.deps.Units.Units(), kind, names)
-		for _, n := range names {
-			if _, err := act(d.deps.Units, n); err != nil {
-				return fleet.UnitsResult{}, fmt.Errorf("%s %s: %w", req.Cmd, n, err)
-			}
+		if err := act(d.deps.Units, names...); err != nil {
+			return fleet.UnitsResult{}, fmt.Errorf("%s %s: %w", req.Cmd, strings.Join(names, ","), err)
 		}
 		d.waitSettled(ctx, req, before, settled)
 		return fleet.UnitsResult{Units: filterUnits(d.deps.Units.Units(), kind, names)}, nil
@@ -113,8 +112,13 @@ func (d *Dispatcher) unitAction(kind string, act func(Units, string) ([]string, 
 }
 
 func (d *Dispatcher) serviceToggle(act func(Units, string) error, settled settledFunc) func(context.Context, fleet.Request, fleet.NameArgs) (fleet.UnitsResult, error) {
-	return d.unitAction(fleet.KindService, func(u Units, name string) ([]string, error) {
-		return []string{name}, act(u, name)
+	return d.unitAction(fleet.KindService, func(u Units, names ...string) error {
+		for _, n := range names {
+			if err := act(u, n); err != nil {
+				return err
+			}
+		}
+		return nil
 	}, settled)
 }
 

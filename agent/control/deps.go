@@ -11,16 +11,22 @@ import (
 	"github.com/drover-iot/drover/fleet"
 )
 
-// Units is the supervisor of tasks and services. Patterns use '*'
-// wildcards (path.Match syntax). A pattern that matches nothing gives an
-// error wrapping ErrNotFound (or one the classifier maps to not_found).
+// Units is the supervisor of tasks and services. A request's pattern is
+// resolved once, by Match; the actions then take the exact names it
+// returned.
 type Units interface {
 	Units() []fleet.Unit
-	// Match returns the names of units of kind matching pattern.
+	// Match returns the names of units of kind matching pattern ('*'
+	// wildcards, path.Match syntax). A pattern that matches nothing gives
+	// an error wrapping ErrNotFound (or one the classifier maps to
+	// not_found).
 	Match(kind, pattern string) ([]string, error)
-	Start(name string) ([]string, error)
-	Stop(name string) ([]string, error)
-	Restart(name string) ([]string, error)
+	// StartNamed, StopNamed and RestartNamed act on the units with
+	// exactly these names.
+	StartNamed(names ...string) error
+	StopNamed(names ...string) error
+	RestartNamed(names ...string) error
+	// Enable and Disable act on the service with exactly this name.
 	Enable(name string) error
 	Disable(name string) error
 	// WaitFor blocks until the unit named name satisfies cond or ctx ends.

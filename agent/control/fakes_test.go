@@ -131,11 +131,18 @@ func (f *fakeUnits) WaitFor(_ context.Context, name string, cond func(fleet.Unit
 	return fleet.Unit{}, fmt.Errorf("%w: %s not settled", ErrNotFound, name)
 }
 
-func (f *fakeUnits) Start(n string) ([]string, error) { return f.act("start", n, fleet.UnitRunning) }
-func (f *fakeUnits) Stop(n string) ([]string, error)  { return f.act("stop", n, fleet.UnitStopped) }
-func (f *fakeUnits) Restart(n string) ([]string, error) {
-	return f.act("restart", n, fleet.UnitRunning)
+func (f *fakeUnits) each(verb string, st fleet.UnitState, names []string) error {
+	for _, n := range names {
+		if _, err := f.act(verb, n, st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+func (f *fakeUnits) StartNamed(ns ...string) error   { return f.each("start", fleet.UnitRunning, ns) }
+func (f *fakeUnits) StopNamed(ns ...string) error    { return f.each("stop", fleet.UnitStopped, ns) }
+func (f *fakeUnits) RestartNamed(ns ...string) error { return f.each("restart", fleet.UnitRunning, ns) }
 func (f *fakeUnits) Enable(n string) error {
 	_, err := f.act("enable", n, fleet.UnitRunning)
 	return err

@@ -94,3 +94,30 @@ func TestExecServiceReplyHasPID(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitActionsActOnExactNames: a pattern is resolved once, by Match,
+// and the action gets the exact names of the matching units of the
+// command's kind.
+func TestUnitActionsActOnExactNames(t *testing.T) {
+	tests := []struct {
+		cmd, pattern string
+		want         []string
+	}{
+		{"task.stop", "blink*", []string{"stop blink", "stop blink@1"}},
+		{"task.restart", "blink@1", []string{"restart blink@1"}},
+		{"service.restart", "blink*", []string{"restart blinkd"}},
+		{"service.disable", "blink*", []string{"disable blinkd"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cmd+" "+tt.pattern, func(t *testing.T) {
+			f := newFixture(t)
+			r, _ := handle(context.Background(), f.d, request("x", tt.cmd, map[string]any{"name": tt.pattern}))
+			if err := r.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(f.units.calls) != fmt.Sprint(tt.want) {
+				t.Errorf("calls = %v, want %v", f.units.calls, tt.want)
+			}
+		})
+	}
+}

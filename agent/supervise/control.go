@@ -29,6 +29,25 @@ func (s *Supervisor) Restart(pattern string) ([]string, error) {
 	return s.each(pattern, s.restartLocked)
 }
 
+// StartNamed starts, as Start does, the units named exactly names (no
+// pattern matching: names as Match returned them). Every name must exist,
+// or nothing is done and the error wraps ErrNotFound.
+func (s *Supervisor) StartNamed(names ...string) error {
+	return s.eachNamed(names, func(u *unit) { s.startLocked(u, true) })
+}
+
+// StopNamed stops, as Stop does, the units named exactly names; every name
+// must exist, or nothing is done and the error wraps ErrNotFound.
+func (s *Supervisor) StopNamed(names ...string) error {
+	return s.eachNamed(names, func(u *unit) { stopLocked(u, errStopRequested) })
+}
+
+// RestartNamed restarts, as Restart does, the units named exactly names;
+// every name must exist, or nothing is done and the error wraps ErrNotFound.
+func (s *Supervisor) RestartNamed(names ...string) error {
+	return s.eachNamed(names, s.restartLocked)
+}
+
 // Delete stops the matched units and forgets them. It returns the
 // matched names.
 func (s *Supervisor) Delete(pattern string) ([]string, error) {
@@ -78,6 +97,28 @@ func (s *Supervisor) each(pattern string, f func(*unit)) ([]string, error) {
 		names[i] = u.st.Name
 	}
 	return names, nil
+}
+
+// eachNamed applies f, under the lock, to the units named exactly names,
+// after checking that they all exist.
+func (s *Supervisor) eachNamed(names []string, f func(*unit)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	us := make([]*unit, len(names))
+	for i, name := range names {
+		u, ok := s.units[name]
+		if !ok {
+			return fmt.Errorf("%w: no unit named %q", ErrNotFound, name)
+		}
+		us[i] = u
+	}
+	for _, u := range us {
+		f(u)
+	}
+	return nil
 }
 
 func (s *Supervisor) matchLocked(kind, pattern string) ([]*unit, error) {

@@ -261,3 +261,35 @@ func TestNilOptionsKeepDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNamedActionsTakeExactNames: StopNamed, StartNamed and RestartNamed
+// treat names as names, never as patterns, and act on all or none.
+func TestNamedActionsTakeExactNames(t *testing.T) {
+	s, _ := newSup(t)
+	for _, n := range []string{"blink", "blink@1"} {
+		waitState(t, s, mustAdd(t, s, TaskSpec{Name: n, Func: "block"}), fleet.UnitRunning)
+	}
+	if err := s.StopNamed("blink*"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("StopNamed(blink*) = %v, want ErrNotFound (a pattern is not a name)", err)
+	}
+	if err := s.StopNamed("blink", "nope"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("StopNamed(blink, nope) = %v, want ErrNotFound", err)
+	}
+	if err := s.StopNamed("blink"); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, s, "blink", fleet.UnitStopped)
+	if u, err := s.Unit("blink@1"); err != nil || u.State != fleet.UnitRunning {
+		t.Fatalf("blink@1 is %s (%v); stopping blink touched it", u.State, err)
+	}
+	if err := s.StartNamed("blink"); err != nil {
+		t.Fatal(err)
+	}
+	if u := waitState(t, s, "blink", fleet.UnitRunning); u.Profile.Starts != 2 {
+		t.Fatalf("blink after StartNamed: %+v", u)
+	}
+	if err := s.RestartNamed("blink@1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, "blink@1", func(u fleet.Unit) bool { return u.State == fleet.UnitRunning && u.Profile.Starts == 2 })
+}
