@@ -179,23 +179,15 @@ func (a *Agent) buildCore() {
 }
 
 func (a *Agent) buildLink() error {
-	b := a.cfg.Broker
-	a.brokerURL = b.URL
+	a.brokerURL = a.cfg.Broker.URL
 	if a.brokerURL == "" {
 		a.brokerURL = "tcp://" + EmbeddedBrokerListen
 	}
-	password, err := brokerPassword(b)
+	lc, err := a.linkConfig()
 	if err != nil {
 		return err
 	}
-	link, err := mqttlink.New(mqttlink.Config{
-		Broker: a.brokerURL, ClientID: b.ClientID, Username: b.Username, Password: password,
-		TLS: mqttlink.TLS{CAFile: b.TLS.CA, CertFile: b.TLS.Cert, KeyFile: b.TLS.Key,
-			ServerName: b.TLS.ServerName, InsecureSkipVerify: b.TLS.InsecureSkipVerify},
-		KeepAlive: b.Keepalive.D(), StateTopic: a.topics.State(a.cfg.ID),
-		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.births, QueueSize: b.OfflineQueue,
-		StopTimeout: a.stopTimeout,
-	}, mqttlink.WithLogger(a.log))
+	link, err := mqttlink.New(lc, mqttlink.WithLogger(a.log))
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
@@ -204,24 +196,6 @@ func (a *Agent) buildLink() error {
 	a.metrics = metrics.New(metrics.WithUnits(a.sup), metrics.WithJobs(sa), metrics.WithMQTT(linkAdapter{link}),
 		metrics.WithJournal(ja), metrics.WithSensors(a.sensors), metrics.WithInfo(a.cfg.ID, version.Version, version.Commit))
 	return nil
-}
-
-func brokerPassword(b config.Broker) (string, error) {
-	if b.PasswordFile == "" {
-		return b.Password, nil
-	}
-	data, err := os.ReadFile(b.PasswordFile)
-	if err != nil {
-		return "", fmt.Errorf("%w: broker password file: %w", ErrConfig, err)
-	}
-	return string(trimNewline(data)), nil
-}
-
-func trimNewline(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 func (a *Agent) buildDispatcher() error {

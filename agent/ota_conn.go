@@ -8,7 +8,6 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/drover-iot/drover/agent/mqttlink"
 	"github.com/drover-iot/drover/ota/transfer"
 )
 
@@ -46,9 +45,7 @@ func (c *otaConn) connected() (paho.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	po.SetCleanSession(true).SetAutoReconnect(true).SetConnectRetry(false).
-		SetMaxReconnectInterval(mqttlink.DefaultMaxReconnect).
-		SetConnectTimeout(otaTimeout).SetOnConnectHandler(c.resubscribe)
+	po.SetOnConnectHandler(c.resubscribe)
 	client := paho.NewClient(po)
 	if err := wait("connect", client.Connect()); err != nil {
 		return nil, err
@@ -131,25 +128,17 @@ func wait(what string, tok paho.Token) error {
 	return nil
 }
 
-// otaClientOptions are the agent's broker settings for the OTA connection.
+// otaClientOptions are the agent's broker settings for the OTA connection:
+// a clean session that reconnects by itself.
 func (a *Agent) otaClientOptions() (*paho.ClientOptions, error) {
-	b := a.cfg.Broker
-	password, err := brokerPassword(b)
+	mo, err := a.brokerOptions(fmt.Sprintf("drover-%s-ota", a.cfg.ID))
 	if err != nil {
 		return nil, err
 	}
-	tlsCfg, err := mqttlink.TLS{CAFile: b.TLS.CA, CertFile: b.TLS.Cert, KeyFile: b.TLS.Key,
-		ServerName: b.TLS.ServerName, InsecureSkipVerify: b.TLS.InsecureSkipVerify}.TLSConfig()
+	mo.CleanSession, mo.Reconnect, mo.ConnectTimeout = true, true, otaTimeout
+	po, err := mo.ClientOptions()
 	if err != nil {
 		return nil, err
 	}
-	po := paho.NewClientOptions().AddBroker(a.brokerURL).SetClientID(fmt.Sprintf("drover-%s-ota", a.cfg.ID)).
-		SetKeepAlive(30 * time.Second).SetOrderMatters(false)
-	if b.Username != "" {
-		po.SetUsername(b.Username).SetPassword(password)
-	}
-	if tlsCfg != nil {
-		po.SetTLSConfig(tlsCfg)
-	}
-	return po, nil
+	return po.SetOrderMatters(false), nil
 }

@@ -5,25 +5,24 @@
 package mqttlink
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net/url"
-	"os"
 	"time"
+
+	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
 // Defaults of Config.
 const (
-	DefaultKeepAlive      = 30 * time.Second
+	DefaultKeepAlive      = mqttopts.DefaultKeepAlive
 	DefaultQueueSize      = 1000
 	DefaultInboxSize      = 64
 	DefaultStopTimeout    = 5 * time.Second
 	DefaultWriteTimeout   = 10 * time.Second
-	DefaultConnectTimeout = 10 * time.Second
+	DefaultConnectTimeout = mqttopts.DefaultConnectTimeout
 	// DefaultMaxReconnect caps the pause between reconnection attempts, so
 	// that a link reconnects within about 10 s of its broker coming back.
-	DefaultMaxReconnect = 10 * time.Second
+	DefaultMaxReconnect = mqttopts.DefaultMaxReconnect
 )
 
 // State payloads published on the retained state topic.
@@ -32,16 +31,6 @@ const (
 	StateOffline = "offline"
 	StateLost    = "lost"
 )
-
-// TLS names the TLS material of a connection. Empty fields are unused.
-type TLS struct {
-	CAFile     string
-	CertFile   string
-	KeyFile    string
-	ServerName string
-	// InsecureSkipVerify disables server certificate checks (tests only).
-	InsecureSkipVerify bool
-}
 
 // Config is what the link needs to connect. Zero durations and sizes take
 // the Default* values.
@@ -52,9 +41,13 @@ type Config struct {
 	ClientID string
 	Username string
 	Password string
-	TLS      TLS
+	TLS      mqttopts.TLS
 	// KeepAlive is the MQTT keepalive. Default: DefaultKeepAlive.
 	KeepAlive time.Duration
+	// CleanSession true starts a fresh session on every connect; false
+	// (the default) keeps a persistent session, so the broker queues the
+	// QoS 1 requests sent while the device is away.
+	CleanSession bool
 	// StateTopic receives the retained online/offline state and the LWT lost.
 	StateTopic string
 	// Subscribe lists the topics subscribed with QoS 1 on every connect.
@@ -122,33 +115,11 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// TLSConfig builds the tls.Config of t, or nil when t asks for nothing.
-func (t TLS) TLSConfig() (*tls.Config, error) {
-	if t == (TLS{}) {
-		return nil, nil
+// mqttOptions are the connection settings shared with the probe.
+func (c *Config) mqttOptions() mqttopts.Options {
+	return mqttopts.Options{
+		Broker: c.Broker, ClientID: c.ClientID, Username: c.Username, Password: c.Password, TLS: c.TLS,
+		KeepAlive: c.KeepAlive, ConnectTimeout: c.ConnectTimeout, CleanSession: c.CleanSession,
+		MaxReconnectInterval: c.MaxReconnectInterval,
 	}
-	cfg := &tls.Config{
-		ServerName:         t.ServerName,
-		InsecureSkipVerify: t.InsecureSkipVerify, //nolint:gosec // explicit opt-in
-		MinVersion:         tls.VersionTLS12,
-	}
-	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("%w: read CA: %w", ErrTLS, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%w: no certificate in %s", ErrTLS, t.CAFile)
-		}
-		cfg.RootCAs = pool
-	}
-	if t.CertFile != "" || t.KeyFile != "" {
-		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("%w: client key pair: %w", ErrTLS, err)
-		}
-		cfg.Certificates = []tls.Certificate{cert}
-	}
-	return cfg, nil
 }

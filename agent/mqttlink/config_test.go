@@ -2,8 +2,6 @@ package mqttlink
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -40,43 +38,6 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestTLSConfig(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.pem")
-	if err := os.WriteFile(bad, []byte("not a cert"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name    string
-		tls     TLS
-		wantNil bool
-		wantErr bool
-	}{
-		{"none", TLS{}, true, false},
-		{"server name only", TLS{ServerName: "broker"}, false, false},
-		{"missing CA", TLS{CAFile: filepath.Join(dir, "nope")}, false, true},
-		{"CA without certificate", TLS{CAFile: bad}, false, true},
-		{"bad key pair", TLS{CertFile: bad, KeyFile: bad}, false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := tt.tls.TLSConfig()
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
-			if err != nil && !errors.Is(err, ErrTLS) {
-				t.Errorf("error %v is not ErrTLS", err)
-			}
-			if !tt.wantErr && (cfg == nil) != tt.wantNil {
-				t.Errorf("cfg nil = %v, want %v", cfg == nil, tt.wantNil)
-			}
-			if cfg != nil && cfg.ServerName != tt.tls.ServerName {
-				t.Errorf("server name %q", cfg.ServerName)
-			}
-		})
-	}
-}
-
 // TestReconnectIntervalReachesPaho checks the pause between reconnection
 // attempts that paho is given: at most 10 s by default, or the configured one.
 func TestReconnectIntervalReachesPaho(t *testing.T) {
@@ -104,5 +65,20 @@ func TestReconnectIntervalReachesPaho(t *testing.T) {
 					o.AutoReconnect(), o.ConnectRetryInterval(), tt.want)
 			}
 		})
+	}
+}
+
+// TestCleanSessionReachesPaho: the link keeps a persistent session unless
+// Config.CleanSession asks for a clean one; the probe is always clean.
+func TestCleanSessionReachesPaho(t *testing.T) {
+	for _, clean := range []bool{false, true} {
+		cfg := Config{Broker: "tcp://127.0.0.1:1883", ClientID: "c", StateTopic: "s", CleanSession: clean}
+		l, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.client.OptionsReader(); got.CleanSession() != clean {
+			t.Errorf("CleanSession %v: paho CleanSession = %v", clean, got.CleanSession())
+		}
 	}
 }

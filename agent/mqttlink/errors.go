@@ -6,8 +6,6 @@ import "errors"
 var (
 	// ErrConfig reports an invalid link configuration.
 	ErrConfig = errors.New("mqttlink: invalid config")
-	// ErrTLS reports TLS material that could not be loaded.
-	ErrTLS = errors.New("mqttlink: tls")
 	// ErrNotConnected is returned by operations that need a live connection.
 	ErrNotConnected = errors.New("mqttlink: not connected")
 	// ErrDropped is returned by Publish when the message was not queued

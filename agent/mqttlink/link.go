@@ -10,6 +10,8 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
 const (
@@ -79,27 +81,20 @@ func New(cfg Config, opts ...Option) (*Link, error) {
 	return l, nil
 }
 
+// clientOptions are the link's paho options: the shared connection
+// settings, plus a last will, reconnection that also retries the first
+// connect, and the link's own handlers and (null) store.
 func (l *Link) clientOptions() (*mqtt.ClientOptions, error) {
-	c := l.cfg
-	tlsCfg, err := c.TLS.TLSConfig()
+	mo := l.cfg.mqttOptions()
+	mo.Will = &mqttopts.Will{Topic: l.cfg.StateTopic, Payload: StateLost, QoS: 1, Retained: true}
+	mo.Reconnect, mo.RetryFirstConnect, mo.RetryInterval = true, true, connectRetryInterval
+	mo.WriteTimeout = l.cfg.WriteTimeout
+	o, err := mo.ClientOptions()
 	if err != nil {
 		return nil, err
 	}
-	o := mqtt.NewClientOptions().AddBroker(c.Broker).SetClientID(c.ClientID).
-		SetUsername(c.Username).SetPassword(c.Password).
-		SetCleanSession(false).SetKeepAlive(c.KeepAlive).
-		SetWill(c.StateTopic, StateLost, 1, true).
-		SetAutoReconnect(true).SetConnectRetry(true).
-		SetConnectRetryInterval(connectRetryInterval).
-		SetMaxReconnectInterval(c.MaxReconnectInterval).
-		SetConnectTimeout(c.ConnectTimeout).SetWriteTimeout(c.WriteTimeout).
-		SetStore(nullStore{}).SetResumeSubs(false).
-		SetOnConnectHandler(l.onConnect).
-		SetConnectionLostHandler(l.onLost)
-	if tlsCfg != nil {
-		o.SetTLSConfig(tlsCfg)
-	}
-	return o, nil
+	return o.SetStore(nullStore{}).SetResumeSubs(false).
+		SetOnConnectHandler(l.onConnect).SetConnectionLostHandler(l.onLost), nil
 }
 
 // Inbox is the channel of messages received on the subscribed topics. It is

@@ -15,15 +15,11 @@ func Probe(ctx context.Context, cfg Config) error {
 		return err
 	}
 	cfg.applyDefaults()
-	tlsCfg, err := cfg.TLS.TLSConfig()
+	mo := cfg.mqttOptions()
+	mo.ClientID, mo.CleanSession = cfg.ClientID+"-probe", true
+	o, err := mo.ClientOptions()
 	if err != nil {
 		return err
-	}
-	o := mqtt.NewClientOptions().AddBroker(cfg.Broker).SetClientID(cfg.ClientID + "-probe").
-		SetUsername(cfg.Username).SetPassword(cfg.Password).SetCleanSession(true).
-		SetConnectTimeout(cfg.ConnectTimeout).SetAutoReconnect(false)
-	if tlsCfg != nil {
-		o.SetTLSConfig(tlsCfg)
 	}
 	c := mqtt.NewClient(o)
 	tok := c.Connect()

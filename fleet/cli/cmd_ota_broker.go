@@ -37,17 +37,11 @@ func (a *app) withPublisher(ctx context.Context, fn func(context.Context, transf
 }
 
 func (a *app) dialPaho(ctx context.Context) (paho.Client, error) {
-	po := paho.NewClientOptions().AddBroker(a.s.Broker).SetCleanSession(true).
-		SetClientID("fleetctl-ota-" + strings.ToLower(rand.Text()[:10])).SetConnectTimeout(a.s.Timeout)
-	if a.s.Username != "" {
-		po.SetUsername(a.s.Username).SetPassword(a.s.Password)
-	}
-	if tlsOpts := a.s.clientOptions().TLS; tlsOpts.Enabled() {
-		cfg, err := tlsOpts.Config()
-		if err != nil {
-			return nil, usageErrorf("%v", err)
-		}
-		po.SetTLSConfig(cfg)
+	mo := a.s.clientOptions().MQTT("fleetctl-ota-" + strings.ToLower(rand.Text()[:10]))
+	mo.ConnectTimeout = a.s.Timeout
+	po, err := mo.ClientOptions()
+	if err != nil {
+		return nil, usageErrorf("%v", err)
 	}
 	c := paho.NewClient(po)
 	tok := c.Connect()

@@ -20,6 +20,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
 // DefaultBroker is the broker a client dials when none is given.
@@ -27,6 +28,10 @@ const DefaultBroker = "tcp://127.0.0.1:1883"
 
 // DefaultConcurrency bounds FanOut.
 const DefaultConcurrency = 64
+
+// TLSOptions configure TLS to the broker. The zero value means no TLS
+// unless the broker URL's scheme asks for it (ssl://, tls://, mqtts://).
+type TLSOptions = mqttopts.TLS
 
 // Options configure Dial.
 type Options struct {
@@ -114,27 +119,27 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// MQTT returns the connection settings of o (broker, credentials, TLS)
+// for an MQTT connection with the given client id: a clean session that
+// reconnects by itself. Dial uses it, and so may another connection of the
+// same operator (fleetctl's artifact publisher).
+func (o Options) MQTT(clientID string) mqttopts.Options {
+	return mqttopts.Options{Broker: o.Broker, ClientID: clientID, Username: o.Username, Password: o.Password,
+		TLS: o.TLS, CleanSession: true, Reconnect: true}
+}
+
 func (c *Client) pahoOptions(ctx context.Context) (*paho.ClientOptions, error) {
-	po := paho.NewClientOptions().AddBroker(c.opts.Broker).SetClientID(c.opts.ClientID).
-		SetCleanSession(true).SetAutoReconnect(true).SetConnectRetry(false).
-		SetKeepAlive(30 * time.Second).SetOnConnectHandler(c.onConnect).
-		SetConnectionLostHandler(func(_ paho.Client, err error) {
-			c.log.Warn("connection to broker lost", "err", err)
-		})
+	mo := c.opts.MQTT(c.opts.ClientID)
 	if deadline, ok := ctx.Deadline(); ok {
-		po.SetConnectTimeout(time.Until(deadline))
+		mo.ConnectTimeout = time.Until(deadline)
 	}
-	if c.opts.Username != "" {
-		po.SetUsername(c.opts.Username).SetPassword(c.opts.Password)
+	po, err := mo.ClientOptions()
+	if err != nil {
+		return nil, err
 	}
-	if c.opts.TLS.Enabled() {
-		cfg, err := c.opts.TLS.Config()
-		if err != nil {
-			return nil, err
-		}
-		po.SetTLSConfig(cfg)
-	}
-	return po, nil
+	return po.SetOnConnectHandler(c.onConnect).SetConnectionLostHandler(func(_ paho.Client, err error) {
+		c.log.Warn("connection to broker lost", "err", err)
+	}), nil
 }
 
 // connect waits for the connection and the first reply subscription.

@@ -1,0 +1,62 @@
+package agent
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/drover-iot/drover/agent/config"
+	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/internal/mqttopts"
+)
+
+// brokerOptions are the config's broker settings (URL, credentials, TLS,
+// keep-alive) for a connection with the given client id; the link and the
+// OTA connection add their own session and reconnection choices.
+func (a *Agent) brokerOptions(clientID string) (mqttopts.Options, error) {
+	b := a.cfg.Broker
+	password, err := brokerPassword(b)
+	if err != nil {
+		return mqttopts.Options{}, err
+	}
+	return mqttopts.Options{
+		Broker: a.brokerURL, ClientID: clientID, Username: b.Username, Password: password,
+		TLS: mqttopts.TLS{CA: b.TLS.CA, Cert: b.TLS.Cert, Key: b.TLS.Key, ServerName: b.TLS.ServerName,
+			Insecure: b.TLS.InsecureSkipVerify},
+		KeepAlive: b.Keepalive.D(),
+	}, nil
+}
+
+// linkConfig is the configuration of the device's MQTT link: the broker
+// settings, broker.clean_session, the state topic for the will, the
+// command subscription, the birth messages and the offline queue.
+func (a *Agent) linkConfig() (mqttlink.Config, error) {
+	b := a.cfg.Broker
+	mo, err := a.brokerOptions(b.ClientID)
+	if err != nil {
+		return mqttlink.Config{}, err
+	}
+	return mqttlink.Config{
+		Broker: mo.Broker, ClientID: mo.ClientID, Username: mo.Username, Password: mo.Password, TLS: mo.TLS,
+		KeepAlive: mo.KeepAlive, CleanSession: b.CleanSession, StateTopic: a.topics.State(a.cfg.ID),
+		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.births, QueueSize: b.OfflineQueue,
+		StopTimeout: a.stopTimeout,
+	}, nil
+}
+
+func brokerPassword(b config.Broker) (string, error) {
+	if b.PasswordFile == "" {
+		return b.Password, nil
+	}
+	data, err := os.ReadFile(b.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("%w: broker password file: %w", ErrConfig, err)
+	}
+	return string(trimNewline(data)), nil
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
