@@ -25,63 +25,73 @@ func request(id, cmd string, args any) []byte {
 	return b
 }
 
+// withJob adds a job to the fixture's scheduler before the request.
+func withJob(j fleet.Job) func(*fixture) {
+	return func(f *fixture) { f.sched.jobs = append(f.sched.jobs, j) }
+}
+
+// n2 is a job that schedule.add made, for the rows that act on it.
+var n2 = fleet.Job{Name: "n2", Spec: "every 10s", Handler: "backup"}
+
+// TestCommands runs each command on a fresh fixture: units blink, blink@1
+// (tasks) and blinkd (service), the job nightly, records a, b and c, the
+// sensor bme; setup adds what a row needs beyond that.
 func TestCommands(t *testing.T) {
 	tests := []struct {
 		cmd      string
 		args     any
+		setup    func(*fixture)
 		wantCode fleet.Code // empty: success
 		want     string     // substring of the result JSON
 	}{
-		{"ping", nil, "", `"version":"v9"`},
-		{"info", nil, "", `"id":"dev1"`},
-		{"status", nil, "", `"device":"dev1"`},
-		{"task.list", nil, "", `"blink@1"`},
-		{"task.stop", map[string]any{"name": "blink*"}, "", `"state":"stopped"`},
-		{"task.start", map[string]any{"name": "blink"}, "", `"name":"blink"`},
-		{"task.restart", map[string]any{"name": "nope"}, fleet.CodeNotFound, ""},
-		{"task.stop", nil, fleet.CodeBadRequest, ""},
-		{"task.stop", map[string]any{"name": "x", "extra": 1}, fleet.CodeBadRequest, ""},
-		{"service.list", nil, "", `"blinkd"`},
-		{"service.disable", map[string]any{"name": "blinkd"}, "", `"state":"stopped"`},
-		{"service.enable", map[string]any{"name": "blink"}, fleet.CodeNotFound, ""}, // a task, not a service
-		{"service.restart", map[string]any{"name": "blink*"}, "", `"blinkd"`},
-		{"logs", map[string]any{"n": 2}, "", `"msg":"b"},{`},
-		{"logs", map[string]any{"grep": "("}, fleet.CodeBadRequest, ""},
-		{"schedule.list", nil, "", `"nightly"`},
-		{"schedule.add", map[string]any{"name": "n2", "spec": "every 10s", "job": "backup"}, "", `"name":"n2"`},
-		{"schedule.add", map[string]any{"name": "n3", "spec": "every 10s", "job": "rm -rf /"}, fleet.CodeNotFound, ""},
-		{"schedule.add", map[string]any{"name": "nightly", "spec": "every 10s", "job": "backup"}, fleet.CodeConflict, ""},
-		{"schedule.add", map[string]any{"name": "n4"}, fleet.CodeBadRequest, ""},
-		{"schedule.pause", map[string]any{"name": "nightly"}, "", `"paused":true`},
-		{"schedule.resume", map[string]any{"name": "n*"}, "", `"name":"n2"`},
-		{"schedule.pause", map[string]any{"name": "*"}, "", `"name":"n2","spec":"every 10s","handler":"backup","paused":true`},
-		{"schedule.pause", map[string]any{"name": "zz*"}, fleet.CodeNotFound, ""},
-		{"schedule.remove", map[string]any{"name": "[*"}, fleet.CodeBadRequest, ""},
-		{"schedule.run", map[string]any{"name": "nightly"}, "", `"runs":1`},
-		{"schedule.remove", map[string]any{"name": "ghost"}, fleet.CodeNotFound, ""},
-		{"sensors.read", nil, "", `"temperature"`},
-		{"sensors.read", map[string]any{"sensor": "x"}, fleet.CodeNotFound, ""},
-		{"config.get", nil, "", `redacted`},
-		{"ota.apply", nil, fleet.CodeUnavailable, ""},
-		{"rm", nil, fleet.CodeUnknownCommand, ""},
+		{"ping", nil, nil, "", `"version":"v9"`},
+		{"info", nil, nil, "", `"id":"dev1"`},
+		{"status", nil, nil, "", `"device":"dev1"`},
+		{"task.list", nil, nil, "", `"blink@1"`},
+		{"task.stop", map[string]any{"name": "blink*"}, nil, "", `"state":"stopped"`},
+		{"task.start", map[string]any{"name": "blink"}, nil, "", `"name":"blink"`},
+		{"task.restart", map[string]any{"name": "nope"}, nil, fleet.CodeNotFound, ""},
+		{"task.stop", nil, nil, fleet.CodeBadRequest, ""},
+		{"task.stop", map[string]any{"name": "x", "extra": 1}, nil, fleet.CodeBadRequest, ""},
+		{"service.list", nil, nil, "", `"blinkd"`},
+		{"service.disable", map[string]any{"name": "blinkd"}, nil, "", `"state":"stopped"`},
+		{"service.enable", map[string]any{"name": "blink"}, nil, fleet.CodeNotFound, ""}, // a task, not a service
+		{"service.restart", map[string]any{"name": "blink*"}, nil, "", `"blinkd"`},
+		{"logs", map[string]any{"n": 2}, nil, "", `"msg":"b"},{`},
+		{"logs", map[string]any{"grep": "("}, nil, fleet.CodeBadRequest, ""},
+		{"schedule.list", nil, nil, "", `"nightly"`},
+		{"schedule.add", map[string]any{"name": "n2", "spec": "every 10s", "job": "backup"}, nil, "", `"name":"n2"`},
+		{"schedule.add", map[string]any{"name": "n3", "spec": "every 10s", "job": "rm -rf /"}, nil, fleet.CodeNotFound, ""},
+		{"schedule.add", map[string]any{"name": "nightly", "spec": "every 10s", "job": "backup"}, nil, fleet.CodeConflict, ""},
+		{"schedule.add", map[string]any{"name": "n4"}, nil, fleet.CodeBadRequest, ""},
+		{"schedule.pause", map[string]any{"name": "nightly"}, nil, "", `"paused":true`},
+		{"schedule.resume", map[string]any{"name": "n*"}, withJob(n2), "", `"name":"n2"`},
+		{"schedule.pause", map[string]any{"name": "*"}, withJob(n2), "", `"name":"n2","spec":"every 10s","handler":"backup","paused":true`},
+		{"schedule.pause", map[string]any{"name": "zz*"}, nil, fleet.CodeNotFound, ""},
+		{"schedule.remove", map[string]any{"name": "[*"}, nil, fleet.CodeBadRequest, ""},
+		{"schedule.run", map[string]any{"name": "nightly"}, nil, "", `"runs":1`},
+		{"schedule.remove", map[string]any{"name": "ghost"}, nil, fleet.CodeNotFound, ""},
+		{"sensors.read", nil, nil, "", `"temperature"`},
+		{"sensors.read", map[string]any{"sensor": "x"}, nil, fleet.CodeNotFound, ""},
+		{"config.get", nil, nil, "", `redacted`},
+		{"ota.apply", nil, nil, fleet.CodeUnavailable, ""},
+		{"rm", nil, nil, fleet.CodeUnknownCommand, ""},
 	}
-	f := newFixture(t)
 	for i, tt := range tests {
 		t.Run(fmt.Sprintf("%d_%s", i, tt.cmd), func(t *testing.T) {
+			f := newFixture(t)
+			if tt.setup != nil {
+				tt.setup(f)
+			}
 			r, ok := handle(context.Background(), f.d, request(fmt.Sprint("id", i), tt.cmd, tt.args))
 			if !ok {
 				t.Fatal("no reply")
 			}
 			checkReply(t, r, tt.wantCode, tt.want)
+			if got := f.pub.replies(); len(got) != 1 || got[0].topic != "drover/dev1/reply/op1" {
+				t.Errorf("published %+v, want one reply on drover/dev1/reply/op1", got)
+			}
 		})
-	}
-	if n := len(f.pub.replies()); n != len(tests) {
-		t.Errorf("published %d replies, want %d", n, len(tests))
-	}
-	for _, m := range f.pub.replies() {
-		if m.topic != "drover/dev1/reply/op1" {
-			t.Errorf("reply topic %q", m.topic)
-		}
 	}
 }
 
@@ -101,9 +111,10 @@ func checkReply(t *testing.T, r fleet.Reply, code fleet.Code, want string) {
 	}
 }
 
+// TestRefusedRequests sends each refused request to a fresh dispatcher,
+// then a ping, which must still be served.
 func TestRefusedRequests(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
-	f := newFixture(t, WithClock(clock), WithPayloadLimit(1024))
 	tests := []struct {
 		name    string
 		payload string
@@ -118,19 +129,19 @@ func TestRefusedRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := len(f.pub.replies())
+			f := newFixture(t, WithClock(clock), WithPayloadLimit(1024))
 			r, ok := handle(context.Background(), f.d, []byte(tt.payload))
 			if !ok || r.Error == nil || r.Error.Code != tt.code {
 				t.Fatalf("reply %+v (sent %v), want %s", r, ok, tt.code)
 			}
 			got := f.pub.replies()
-			if len(got) != before+1 || got[len(got)-1].topic != tt.topic {
-				t.Fatalf("published %v, want one reply on %s", got[before:], tt.topic)
+			if len(got) != 1 || got[0].topic != tt.topic {
+				t.Fatalf("published %v, want one reply on %s", got, tt.topic)
+			}
+			if r, _ := handle(context.Background(), f.d, request("after", "ping", nil)); r.Err() != nil {
+				t.Errorf("agent stopped serving after the refused request: %v", r.Err())
 			}
 		})
-	}
-	if r, _ := handle(context.Background(), f.d, request("after", "ping", nil)); r.Err() != nil {
-		t.Errorf("agent stopped serving after refused requests: %v", r.Err())
 	}
 }
 

@@ -24,10 +24,10 @@ func TestUnitRepliesShowStateAfterAction(t *testing.T) {
 		{"service.disable", "blinkd", fleet.UnitStopped, 0},
 		{"service.enable", "blinkd", fleet.UnitRunning, 1},
 	}
-	f := newFixture(t)
-	f.units.lazy = true
 	for i, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
+			f := newFixture(t)
+			f.units.lazy = true
 			r, _ := handle(context.Background(), f.d, request(fmt.Sprint("w", i), tt.cmd, map[string]any{"name": tt.name}))
 			checkReply(t, r, "", tt.name)
 			var res fleet.UnitsResult
@@ -77,11 +77,11 @@ func TestSettledConditions(t *testing.T) {
 // its PID only after the unit is running (as SetPID does): the replies to
 // service.restart and service.enable must wait for the PID.
 func TestExecServiceReplyHasPID(t *testing.T) {
-	f := newFixture(t)
-	f.units.lazy = true
-	f.units.units = append(f.units.units, fleet.Unit{Name: "pumpd", Kind: fleet.KindService, Type: execType, State: fleet.UnitStopped})
 	for i, cmd := range []string{"service.restart", "service.enable"} {
 		t.Run(cmd, func(t *testing.T) {
+			f := newFixture(t)
+			f.units.lazy = true
+			f.units.units = append(f.units.units, fleet.Unit{Name: "pumpd", Kind: fleet.KindService, Type: execType, State: fleet.UnitStopped})
 			r, _ := handle(context.Background(), f.d, request(fmt.Sprint("pid", i), cmd, map[string]any{"name": "pumpd"}))
 			checkReply(t, r, "", "pumpd")
 			var res fleet.UnitsResult
