@@ -1,7 +1,7 @@
 // Package mqttlink is the device's MQTT connection: a paho client (MQTT
-// 3.1.1) with a persistent session, a last will, birth messages and
-// resubscription on every (re)connect, a bounded offline queue for QoS 1
-// replies and telemetry, and a clean, bounded stop.
+// 3.1.1) with a persistent session (unless Config.CleanSession), a last
+// will, birth messages and resubscription on every (re)connect, a bounded
+// offline queue for QoS 1 replies and telemetry, and a clean, bounded stop.
 package mqttlink
 
 import (
