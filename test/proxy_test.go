@@ -28,6 +28,7 @@ type proxy struct {
 	conns     map[net.Conn]bool
 	cut       bool
 	swallow   bool
+	only      []byte // with swallow, keep back only packets containing it
 	swallowed bytes.Buffer
 }
 
@@ -126,10 +127,11 @@ func (p *proxy) forward(up io.Writer, client io.Reader) error {
 func (p *proxy) keep(pkt []byte) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.swallow {
+	keep := p.swallow && bytes.Contains(pkt, p.only)
+	if keep {
 		p.swallowed.Write(pkt)
 	}
-	return p.swallow
+	return keep
 }
 
 // readPacket reads one MQTT control packet: fixed header byte, remaining
@@ -184,7 +186,15 @@ func (p *proxy) Restore() {
 func (p *proxy) Swallow(on bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.swallow = on
+	p.swallow, p.only = on, nil
+}
+
+// SwallowOnly starts keeping back the client's PUBLISH packets that
+// contain s (a topic, say), letting every other packet through.
+func (p *proxy) SwallowOnly(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.swallow, p.only = true, []byte(s)
 }
 
 // Swallowed reports whether a swallowed packet contained s.
