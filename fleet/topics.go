@@ -18,6 +18,7 @@ const (
 	KindLog       = "log"
 	KindCmd       = "cmd"
 	KindReply     = "reply"
+	KindMetrics   = "metrics"
 )
 
 // Topics builds and parses the topics of protocol v1 under a prefix.
@@ -52,6 +53,10 @@ func (t Topics) Status(dev string) string { return t.device(dev, KindStatus) }
 
 // Telemetry is drover/<dev>/telemetry (Telemetry documents).
 func (t Topics) Telemetry(dev string) string { return t.device(dev, KindTelemetry) }
+
+// Metrics is drover/<dev>/metrics (the agent's Prometheus registry,
+// gzip-compressed delimited protobuf; see MetricsContentType).
+func (t Topics) Metrics(dev string) string { return t.device(dev, KindMetrics) }
 
 // Log is drover/<dev>/log (one LogRecord per message).
 func (t Topics) Log(dev string) string { return t.device(dev, KindLog) }
@@ -94,8 +99,8 @@ type Parsed struct {
 	From string
 }
 
-// Parse takes a device topic (state, info, status, telemetry, log, cmd,
-// reply) apart. OTA topics and foreign topics give an error wrapping
+// Parse takes a device topic (state, info, status, telemetry, metrics,
+// log, cmd, reply) apart. OTA topics and foreign topics give an error wrapping
 // ErrBadTopic.
 func (t Topics) Parse(topic string) (Parsed, error) {
 	rest, ok := strings.CutPrefix(topic, t.prefix()+"/")
@@ -119,7 +124,7 @@ func (t Topics) Parse(topic string) (Parsed, error) {
 
 func isDeviceKind(kind string) bool {
 	switch kind {
-	case KindState, KindInfo, KindStatus, KindTelemetry, KindLog, KindCmd, KindReply:
+	case KindState, KindInfo, KindStatus, KindTelemetry, KindLog, KindCmd, KindReply, KindMetrics:
 		return true
 	}
 	return false

@@ -14,6 +14,7 @@ func TestTopicBuilders(t *testing.T) {
 		{d.Status("pi"), "drover/pi/status"},
 		{d.Telemetry("pi"), "drover/pi/telemetry"},
 		{d.Log("pi"), "drover/pi/log"},
+		{d.Metrics("pi"), "drover/pi/metrics"},
 		{d.Cmd("pi"), "drover/pi/cmd"},
 		{d.Reply("pi", "ctl-1"), "drover/pi/reply/ctl-1"},
 		{d.Reply("pi", ""), "drover/pi/reply"},
@@ -40,6 +41,7 @@ func TestTopicsParse(t *testing.T) {
 	}{
 		{"", "drover/pi/state", Parsed{Device: "pi", Kind: KindState}, false},
 		{"", "drover/pi/info", Parsed{Device: "pi", Kind: KindInfo}, false},
+		{"", "drover/pi/metrics", Parsed{Device: "pi", Kind: KindMetrics}, false},
 		{"", "drover/pi/reply/ctl", Parsed{Device: "pi", Kind: KindReply, From: "ctl"}, false},
 		{"", "drover/pi/reply", Parsed{Device: "pi", Kind: KindReply}, false},
 		{"site1/drover", "site1/drover/gw.2/status", Parsed{Device: "gw.2", Kind: KindStatus}, false},
