@@ -89,6 +89,9 @@ func (a *Agent) edgeParts(ln net.Listener) []part {
 	if ln != nil {
 		ps = append(ps, part{"metrics", func(ctx context.Context) error { return a.metrics.Serve(ctx, ln) }})
 	}
+	if p := a.metricsPublishPart(); p != nil {
+		ps = append(ps, *p)
+	}
 	ps = append(ps, a.watchdogPart())
 	return append(ps, a.otaParts()...)
 }

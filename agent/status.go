@@ -84,6 +84,9 @@ func (a *Agent) observeRun(r scheduler.RunReport) {
 	if !r.Skipped {
 		a.metrics.ObserveJobRun(r.Job, r.Lateness, r.Duration)
 	}
+	if !r.Skipped && r.Err == nil {
+		a.metrics.MarkJobSuccess(r.Job, r.Started.Add(r.Duration))
+	}
 	a.statusChanged()
 }
 

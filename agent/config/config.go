@@ -79,6 +79,10 @@ type Metrics struct {
 	Listen string `yaml:"listen" json:"listen"`
 	// Enabled serves /metrics. Default: true.
 	Enabled *bool `yaml:"enabled" json:"enabled"`
+	// PublishInterval is the period at which the registry is published on
+	// drover/<dev>/metrics (for fleetctl exporter); 0 turns it off.
+	// Default: 30s.
+	PublishInterval *Duration `yaml:"publish_interval" json:"publish_interval"`
 }
 
 // Journal sizes the in-memory ring and its optional on-disk copy.

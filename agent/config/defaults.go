@@ -13,6 +13,7 @@ import (
 const (
 	DefaultPrefix         = "drover"
 	DefaultMetricsListen  = "127.0.0.1:9110"
+	DefaultMetricsPublish = 30 * time.Second
 	DefaultKeepalive      = 30 * time.Second
 	DefaultOfflineQueue   = 1000
 	DefaultStatusInterval = 60 * time.Second
@@ -152,4 +153,11 @@ func orTrue(b *bool) *bool {
 	}
 	t := true
 	return &t
+}
+// PublishEvery returns the metrics publish period; 0 means off.
+func (m Metrics) PublishEvery() time.Duration {
+	if m.PublishInterval == nil {
+		return DefaultMetricsPublish
+	}
+	return m.PublishInterval.D()
 }

@@ -38,6 +38,7 @@ func (c *Config) problems() *Problems {
 	c.checkJobs(p)
 	c.checkSensors(p)
 	c.checkOTA(p)
+	c.checkMetrics(p)
 	return p
 }
 
@@ -123,6 +124,12 @@ func (c *Config) checkOTA(p *Problems) {
 		}
 	}
 	c.positive(p, "ota.trial", c.OTA.Trial)
+}
+
+func (c *Config) checkMetrics(p *Problems) {
+	if c.Metrics.PublishInterval != nil {
+		c.nonNegative(p, "metrics.publish_interval", *c.Metrics.PublishInterval)
+	}
 }
 
 // positive reports a duration that is zero or negative.

@@ -66,6 +66,7 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	lateness *prometheus.HistogramVec
 	duration *prometheus.HistogramVec
+	success  *prometheus.GaugeVec
 }
 
 // Option adds a source or a label to Metrics.
@@ -119,10 +120,14 @@ func New(opts ...Option) *Metrics {
 		Help:    "How long job runs took.",
 		Buckets: prometheus.ExponentialBuckets(.001, 4, 10),
 	}, []string{"job"})
+	m.success = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "drover_job_last_success_timestamp_seconds",
+		Help: "When the last successful run of a job ended, in Unix seconds.",
+	}, []string{"job"})
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.lateness, m.duration,
+		m.lateness, m.duration, m.success,
 	)
 	for _, o := range opts {
 		o(m)
@@ -139,8 +144,14 @@ func (m *Metrics) ObserveJobRun(job string, lateness, duration time.Duration) {
 	m.duration.WithLabelValues(job).Observe(duration.Seconds())
 }
 
-// ForgetJob removes the histograms of a removed job.
+// MarkJobSuccess records that a run of job succeeded, ending at end.
+func (m *Metrics) MarkJobSuccess(job string, end time.Time) {
+	m.success.WithLabelValues(job).Set(float64(end.UnixNano()) / 1e9)
+}
+
+// ForgetJob removes the histograms and the last success of a removed job.
 func (m *Metrics) ForgetJob(job string) {
+	m.success.DeleteLabelValues(job)
 	m.lateness.DeleteLabelValues(job)
 	m.duration.DeleteLabelValues(job)
 }

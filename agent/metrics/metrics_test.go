@@ -59,6 +59,7 @@ func newTestMetrics() *Metrics {
 	f := fakeSources{}
 	m := New(WithUnits(f), WithJobs(f), WithMQTT(f), WithJournal(f), WithSensors(f), WithInfo("dev1", "v1", "abc"))
 	m.ObserveJobRun("backup", 3*time.Millisecond, 2*time.Second)
+	m.MarkJobSuccess("backup", time.Unix(1700000000, 500e6))
 	return m
 }
 
@@ -100,6 +101,7 @@ func TestExposition(t *testing.T) {
 		`drover_job_failures_total{job="backup"} 1`,
 		`drover_job_lateness_seconds_count{job="backup"} 1`,
 		`drover_job_duration_seconds_sum{job="backup"} 2`,
+		`drover_job_last_success_timestamp_seconds{job="backup"} 1.7000000005e+09`,
 		`drover_mqtt_connected 1`,
 		`drover_mqtt_reconnects_total 4`,
 		`drover_mqtt_messages_received_total 10`,
@@ -130,8 +132,12 @@ func TestExposition(t *testing.T) {
 func TestForgetJob(t *testing.T) {
 	m := newTestMetrics()
 	m.ForgetJob("backup")
-	if out := scrape(t, m); strings.Contains(out, `drover_job_duration_seconds_count{job="backup"}`) {
+	out := scrape(t, m)
+	if strings.Contains(out, `drover_job_duration_seconds_count{job="backup"}`) {
 		t.Error("histogram of a forgotten job still exposed")
+	}
+	if strings.Contains(out, `drover_job_last_success_timestamp_seconds{job="backup"}`) {
+		t.Error("last success of a forgotten job still exposed")
 	}
 }
 

@@ -1,0 +1,42 @@
+package agent
+
+import (
+	"context"
+
+	"github.com/drover-iot/drover/agent/mqttlink"
+)
+
+// metricsPublishPart publishes the registry on drover/<dev>/metrics every
+// metrics.publish_interval (QoS 0, not retained: a stale copy is worthless
+// and fleetctl exporter marks silent devices itself). Nil when off.
+func (a *Agent) metricsPublishPart() *part {
+	every := a.cfg.Metrics.PublishEvery()
+	if every <= 0 {
+		return nil
+	}
+	return &part{"metrics-publish", func(ctx context.Context) error {
+		tick := a.clock.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick.Chan():
+				a.publishMetrics()
+			}
+		}
+	}}
+}
+
+// publishMetrics sends one metrics payload; while offline it is dropped.
+func (a *Agent) publishMetrics() {
+	if !a.link.Connected() {
+		return
+	}
+	payload, err := a.metrics.Payload()
+	if err != nil {
+		a.log.Error("encode metrics", "err", err)
+		return
+	}
+	_ = a.link.Publish(mqttlink.Message{Topic: a.topics.Metrics(a.cfg.ID), Payload: payload, QoS: 0})
+}
