@@ -154,6 +154,7 @@ func orTrue(b *bool) *bool {
 	t := true
 	return &t
 }
+
 // PublishEvery returns the metrics publish period; 0 means off.
 func (m Metrics) PublishEvery() time.Duration {
 	if m.PublishInterval == nil {
