@@ -95,7 +95,7 @@ func NewCommand(opts Options) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
-		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.versionCmd())
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.versionCmd())
 	return root
 }
 
