@@ -28,10 +28,18 @@ func TestPrometheusScrapesAgent(t *testing.T) {
 // returns its web address.
 func startPrometheus(t *testing.T, target string) string {
 	t.Helper()
+	return startPrometheusWith(t, target, false)
+}
+
+// startPrometheusWith runs Prometheus scraping target every second, with
+// honor_labels as given (true for fleetctl exporter, whose job and
+// instance labels are the devices' own), and returns its web address.
+func startPrometheusWith(t *testing.T, target string, honorLabels bool) string {
+	t.Helper()
 	prom := need(t, "prometheus")
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "prometheus.yml")
-	yml := fmt.Sprintf("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: drover\n    static_configs:\n      - targets: ['%s']\n", target)
+	yml := fmt.Sprintf("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: drover\n    honor_labels: %t\n    static_configs:\n      - targets: ['%s']\n", honorLabels, target)
 	if err := os.WriteFile(conf, []byte(yml), 0o600); err != nil {
 		t.Fatal(err)
 	}
