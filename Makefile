@@ -26,7 +26,9 @@ vet:
 # The demo topology must stay a valid compose file (no Docker engine needed).
 compose-check:
 	docker-compose config -q
-	promtool check config docker/prometheus.yml >/dev/null
+	promtool check config --syntax-only docker/prometheus/prometheus.yml >/dev/null
+	promtool check rules docker/prometheus/rules.yml >/dev/null
+	promtool test rules docker/prometheus/rules_test.yml >/dev/null
 
 # The whole suite: unit, integration and end-to-end tests under the race detector.
 test: test-deps vet compose-check
