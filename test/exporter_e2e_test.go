@@ -5,27 +5,34 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
 
 // fleetAgentConfig is a device with its local metrics listener off, that
-// publishes its registry every second, with a site label, a simulated
-// sensor and a job.
-func fleetAgentConfig(t *testing.T, id, broker, site string) string {
+// publishes its registry every second, with a site label, OTA on, a
+// running and a failed service, a simulated sensor and a job.
+func fleetAgentConfig(t *testing.T, id, broker, site, otaKey string) string {
 	t.Helper()
 	return writeFile(t, "agent.yaml", fmt.Sprintf(`id: %s
 data_dir: %s
 broker: {url: %q, keepalive: 2s}
 labels: {site: %s, role: gateway}
 metrics: {enabled: false, publish_interval: 1s}
+ota: {trusted_keys: [%q]}
+services:
+  - {name: web, command: [/bin/sleep, "3600"]}
+  - {name: broken, command: [/bin/false], restart: {policy: "no"}}
 sensors:
   - {name: sim, driver: simulated, schedule: every 500ms, waveform: sawtooth, metric: temperature, unit: celsius}
 jobs:
   - name: hello
     schedule: every 1s
     command: [/bin/true]
-`, id, t.TempDir(), broker, site))
+`, id, t.TempDir(), broker, site, otaKey))
 }
 
 // fleetStack is three agents, fleetctl exporter and a Prometheus that
@@ -39,8 +46,9 @@ func startFleetStack(t *testing.T) *fleetStack {
 	t.Helper()
 	m := startMosquitto(t)
 	s := &fleetStack{broker: m.url(), agents: map[string]*proc{}}
+	key := otaPublicKey(t, m.url())
 	for i, id := range []string{"gw-1", "gw-2", "gw-3"} {
-		s.agents[id] = startAgentConfig(t, "agent-"+id, fleetAgentConfig(t, id, m.url(), fmt.Sprintf("site%d", i%2)))
+		s.agents[id] = startAgentConfig(t, "agent-"+id, fleetAgentConfig(t, id, m.url(), fmt.Sprintf("site%d", i%2), key))
 	}
 	listen := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	start(t, "exporter", bins["fleetctl"], "--broker", m.url(), "exporter", "--listen", listen,
@@ -62,6 +70,7 @@ func TestExporterFleetInPrometheus(t *testing.T) {
 		promEventually(t, s.web, fmt.Sprintf(`drover_job_runs_total{device=%q,job="hello"}`, id), positive)
 		promEventually(t, s.web, fmt.Sprintf(`drover_job_duration_seconds_count{device=%q,job="hello"}`, id), positive)
 	}
+	checkDashboards(t, s.web, "gw-1")
 	s.agents["gw-2"].stop(t, syscall.SIGKILL)
 	promEventually(t, s.web, `drover_device_up{device="gw-2"}`, func(v float64) bool { return v == 0 })
 	eventually(t, waitFor*2, "gw-2's series dropped after --stale", func() (bool, string) {
@@ -108,4 +117,18 @@ func promQuery(web, query string) (int, error) {
 		return 0, fmt.Errorf("%s", body.Error)
 	}
 	return len(body.Data.Result), nil
+}
+
+// otaPublicKey makes a key pair with fleetctl and returns the public key
+// line for trusted_keys (so the agents run OTA and export its state).
+func otaPublicKey(t *testing.T, broker string) string {
+	t.Helper()
+	dir := t.TempDir()
+	fleetctlOK(t, broker, "ota", "keygen", "--out", dir)
+	pub, err := os.ReadFile(filepath.Join(dir, "ota.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(pub)), "\n")
+	return lines[len(lines)-1]
 }
