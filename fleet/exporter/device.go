@@ -22,7 +22,7 @@ type device struct {
 	// downSince is when the device went offline or lost; zero while up.
 	downSince time.Time
 	// fams are the device's families, labelled; metricsAt is when they came.
-	fams      []*dto.MetricFamily
+	fams      []encoded
 	metricsAt time.Time
 }
 

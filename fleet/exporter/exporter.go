@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/model"
 
 	"github.com/drover-iot/drover/fleet"
@@ -146,6 +145,3 @@ func (e *Exporter) Apply(m fleet.Message) {
 
 // Sweep drops what went stale by now (Run does it periodically).
 func (e *Exporter) Sweep() { e.store.sweep(e.opts.Clock.Now()) }
-
-// Gatherer returns the exporter's health metrics followed by the fleet's.
-func (e *Exporter) Gatherer() prometheus.Gatherer { return prometheus.GathererFunc(e.health.gather) }

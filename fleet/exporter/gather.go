@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -10,19 +11,13 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// gather returns the fleet's families: drover_device_up, _info and
-// _last_seen_timestamp_seconds for every device, then every device's own
-// families merged by name, sorted. A family whose type differs from the
-// one first seen under its name (devices on different versions) is left
-// out and counted in conflicts.
-func (s *store) gather() (fams []*dto.MetricFamily, conflicts int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// deviceFamilies are drover_device_up, _info and
+// _last_seen_timestamp_seconds for every device; s.mu is held.
+func (s *store) deviceFamilies(ids []string) []*dto.MetricFamily {
 	up := gauge("drover_device_up", "1 when the device is online or updating, 0 when offline or lost.")
 	info := gauge("drover_device_info", "Identity of the device from its birth document; always 1.")
 	seen := gauge("drover_device_last_seen_timestamp_seconds", "When the device last sent a message, in Unix seconds.")
-	byName := map[string]*dto.MetricFamily{}
-	for _, id := range slices.Sorted(maps.Keys(s.devices)) {
+	for _, id := range ids {
 		d := s.devices[id]
 		own := d.labels(s.labelKeys)
 		up.Metric = append(up.Metric, sample(own, boolValue(d.up())))
@@ -30,29 +25,52 @@ func (s *store) gather() (fams []*dto.MetricFamily, conflicts int) {
 		if !d.lastSeen.IsZero() {
 			seen.Metric = append(seen.Metric, sample(own, float64(d.lastSeen.UnixNano())/1e9))
 		}
-		conflicts += merge(byName, d.fams)
 	}
-	fams = []*dto.MetricFamily{up, info, seen}
-	for _, name := range slices.Sorted(maps.Keys(byName)) {
-		fams = append(fams, byName[name])
-	}
-	return fams, conflicts
+	return []*dto.MetricFamily{up, info, seen}
 }
 
-func merge(byName map[string]*dto.MetricFamily, fams []*dto.MetricFamily) (conflicts int) {
-	for _, f := range fams {
-		have := byName[f.GetName()]
-		switch {
-		case have == nil:
-			byName[f.GetName()] = &dto.MetricFamily{Name: f.Name, Help: f.Help, Type: f.Type, Unit: f.Unit,
-				Metric: slices.Clone(f.Metric)}
-		case have.GetType() != f.GetType():
-			conflicts++
-		default:
-			have.Metric = append(have.Metric, f.Metric...)
+// write writes own (the exporter's families), the device gauges and every
+// device's families in the text format, each name once, sorted. A device
+// family whose type differs from the one first seen under its name
+// (devices on different versions, or a clash with the exporter's own) is
+// left out and counted in conflicts.
+func (s *store) write(w io.Writer, own []*dto.MetricFamily) (conflicts int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := slices.Sorted(maps.Keys(s.devices))
+	first, err := encodeFamilies(append(own, s.deviceFamilies(ids)...))
+	if err != nil {
+		return 0, err
+	}
+	byName := map[string][]encoded{}
+	for _, e := range first {
+		byName[e.name] = append(byName[e.name], e)
+	}
+	for _, id := range ids {
+		for _, e := range s.devices[id].fams {
+			if have := byName[e.name]; len(have) > 0 && have[0].typ != e.typ {
+				conflicts++
+				continue
+			}
+			byName[e.name] = append(byName[e.name], e)
 		}
 	}
-	return conflicts
+	return conflicts, writeGroups(w, byName)
+}
+
+func writeGroups(w io.Writer, byName map[string][]encoded) error {
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		group := byName[name]
+		if err := writeHeader(w, group[0]); err != nil {
+			return err
+		}
+		for _, e := range group {
+			if _, err := w.Write(e.samples); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // infoLabels are drover_device_info's labels besides the device's own.

@@ -1,9 +1,10 @@
 package exporter
 
 import (
+	"io"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	dto "github.com/prometheus/client_model/go"
 )
 
 // health is the exporter's own metrics.
@@ -25,7 +26,7 @@ func newHealth(s *store) *health {
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "drover_exporter_dropped_messages_total",
 			Help: "Messages dropped because the exporter's queue was full."}),
 		conflicts: prometheus.NewCounter(prometheus.CounterOpts{Name: "drover_exporter_type_conflicts_total",
-			Help: "Device families left out of a scrape because another device sent the name with another type."}),
+			Help: "Device families left out of scrapes because the name was first seen with another type (shown from the next scrape)."}),
 	}
 	devices := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "drover_exporter_devices",
 		Help: "Devices the exporter knows."}, func() float64 { return float64(s.count()) })
@@ -34,10 +35,13 @@ func newHealth(s *store) *health {
 	return h
 }
 
-// gather returns the health families, then the fleet's.
-func (h *health) gather() ([]*dto.MetricFamily, error) {
-	fleetFams, conflicts := h.store.gather()
-	h.conflicts.Add(float64(conflicts))
+// write writes the health families and the fleet's in the text format.
+func (h *health) write(w io.Writer) error {
 	own, err := h.reg.Gather()
-	return append(own, fleetFams...), err
+	if err != nil {
+		return err
+	}
+	conflicts, err := h.store.write(w, own)
+	h.conflicts.Add(float64(conflicts))
+	return err
 }

@@ -122,7 +122,11 @@ func (s *store) applyMetrics(id string, payload []byte, now time.Time) error {
 	defer s.mu.Unlock()
 	d := s.get(id)
 	relabel(fams, d.labels(s.labelKeys))
-	d.fams, d.metricsAt, d.lastSeen = fams, now, now
+	enc, err := encodeFamilies(fams)
+	if err != nil {
+		return err
+	}
+	d.fams, d.metricsAt, d.lastSeen = enc, now, now
 	return nil
 }
 
