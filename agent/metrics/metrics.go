@@ -102,6 +102,20 @@ func WithInfo(device, version, commit string) Option {
 	}
 }
 
+// WithBuild adds drover_agent_build: the monotonic build number OTA
+// compares (0 for an unnumbered build), so a dashboard can tell which
+// devices an update has not reached.
+func WithBuild(n uint64) Option {
+	return func(m *Metrics) {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "drover_agent_build",
+			Help: "Monotonic build number of the running agent (OTA refuses lower ones); 0 when unnumbered.",
+		})
+		g.Set(float64(n))
+		m.reg.MustRegister(g)
+	}
+}
+
 func withCollector(c prometheus.Collector) Option {
 	return func(m *Metrics) { m.reg.MustRegister(c) }
 }

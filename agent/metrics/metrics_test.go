@@ -57,7 +57,7 @@ func (fakeSources) SensorCounts() []SensorCount {
 
 func newTestMetrics() *Metrics {
 	f := fakeSources{}
-	m := New(WithUnits(f), WithJobs(f), WithMQTT(f), WithJournal(f), WithSensors(f), WithInfo("dev1", "v1", "abc"))
+	m := New(WithUnits(f), WithJobs(f), WithMQTT(f), WithJournal(f), WithSensors(f), WithInfo("dev1", "v1", "abc"), WithBuild(42))
 	m.ObserveJobRun("backup", 3*time.Millisecond, 2*time.Second)
 	m.MarkJobSuccess("backup", time.Unix(1700000000, 500e6))
 	return m
@@ -119,6 +119,7 @@ func TestExposition(t *testing.T) {
 		`drover_sensor_read_errors_total{sensor="bme"} 2`,
 		`drover_sensor_read_errors_total{sensor="cmd"} 4`,
 		`drover_agent_info{commit="abc",device="dev1",version="v1"} 1`,
+		`drover_agent_build 42`,
 		`go_goroutines `,
 		`process_resident_memory_bytes `,
 	}
