@@ -134,6 +134,7 @@ func TestBadMessagesCounted(t *testing.T) {
 		{Topic: "drover/pi1/metrics", Payload: []byte("not gzip")},
 		{Topic: "drover/pi1/info", Payload: []byte("{")},
 		{Topic: "drover/Bad/metrics", Payload: payload(t)},
+		{Topic: "drover/pi1/state", Payload: []byte("sleeping")},
 	} {
 		e.Apply(m)
 	}
@@ -142,7 +143,9 @@ func TestBadMessagesCounted(t *testing.T) {
 		`drover_exporter_bad_messages_total{kind="metrics"} 1`,
 		`drover_exporter_bad_messages_total{kind="info"} 1`,
 		`drover_exporter_bad_messages_total{kind="unknown"} 1`,
-		`drover_job_runs_total{device="pi1"`, // the good payload is kept
+		`drover_exporter_bad_messages_total{kind="state"} 1`,
+		`drover_device_up{device="pi1",site="lab"} 1`, // the bad state changed nothing
+		`drover_job_runs_total{device="pi1"`,          // the good payload is kept
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("exposition lacks %q", w)

@@ -37,7 +37,7 @@ func (s *store) apply(m fleet.Message, now time.Time) (kind string, err error) {
 	}
 	switch p.Kind {
 	case fleet.KindState:
-		s.applyState(p.Device, m, now)
+		err = s.applyState(p.Device, m, now)
 	case fleet.KindInfo:
 		err = s.applyInfo(p.Device, m.Payload)
 	case fleet.KindStatus, fleet.KindTelemetry:
@@ -58,12 +58,17 @@ func (s *store) get(id string) *device {
 	return d
 }
 
-func (s *store) applyState(id string, m fleet.Message, now time.Time) {
+func (s *store) applyState(id string, m fleet.Message, now time.Time) error {
+	switch st := fleet.DeviceState(m.Payload); st {
+	case "", fleet.StateOnline, fleet.StateOffline, fleet.StateLost, fleet.StateUpdating:
+	default:
+		return fmt.Errorf("%w: state of %s: %.32q is not a device state", ErrBadMessage, id, st)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(m.Payload) == 0 { // retained state cleared: the device is forgotten
 		delete(s.devices, id)
-		return
+		return nil
 	}
 	d := s.get(id)
 	d.state = fleet.DeviceState(m.Payload)
@@ -76,6 +81,7 @@ func (s *store) applyState(id string, m fleet.Message, now time.Time) {
 	case d.downSince.IsZero():
 		d.downSince = now
 	}
+	return nil
 }
 
 func (s *store) applyInfo(id string, payload []byte) error {
