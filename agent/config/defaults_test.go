@@ -77,6 +77,7 @@ jobs:
 		{"clean session", c.Broker.CleanSession, false},
 		{"metrics listen", c.Metrics.Listen, "127.0.0.1:9110"},
 		{"metrics enabled", *c.Metrics.Enabled, true},
+		{"metrics publish", c.Metrics.PublishEvery(), 30 * time.Second},
 		{"status interval", c.StatusInterval.D(), time.Minute},
 		{"journal records", c.Journal.Records, 10000},
 		{"journal file max", c.Journal.FileMax, Size(10_000_000)},
@@ -161,5 +162,27 @@ func TestCheckID(t *testing.T) {
 		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 			t.Errorf("CheckID(%q) = %v, want %q", tt.id, err, tt.want)
 		}
+	}
+}
+
+func TestMetricsPublishInterval(t *testing.T) {
+	for _, tt := range []struct {
+		yaml string
+		want time.Duration
+	}{
+		{"metrics: {publish_interval: 0s}", 0},
+		{"metrics: {publish_interval: 5s}", 5 * time.Second},
+	} {
+		c, err := Parse([]byte("id: dev\n"+tt.yaml+"\n"), "t.yaml")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.yaml, err)
+		}
+		if got := c.Metrics.PublishEvery(); got != tt.want {
+			t.Errorf("%s: PublishEvery = %v, want %v", tt.yaml, got, tt.want)
+		}
+	}
+	_, err := Parse([]byte("id: dev\nmetrics: {publish_interval: -1s}\n"), "t.yaml")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "metrics.publish_interval") {
+		t.Errorf("negative publish_interval: %v; want ErrInvalid naming the key", err)
 	}
 }
