@@ -15,7 +15,6 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/drover-iot/drover/agent/metrics"
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -23,20 +22,20 @@ import (
 // jobs, 4 sensor readings.
 type benchSources struct{}
 
-func (benchSources) Units() []status.Unit {
-	var us []status.Unit
+func (benchSources) Units() []fleet.Unit {
+	var us []fleet.Unit
 	for i, k := range []string{"service", "service", "service", "task", "task"} {
-		us = append(us, status.Unit{Name: fmt.Sprint("unit", i), Kind: k, State: status.Running})
+		us = append(us, fleet.Unit{Name: fmt.Sprint("unit", i), Kind: k, State: fleet.UnitRunning})
 	}
 	return us
 }
 
-func (benchSources) Jobs() []status.Job {
-	return []status.Job{{Name: "backup", Runs: 9}, {Name: "sync", Runs: 99}, {Name: "report", Runs: 3}}
+func (benchSources) Jobs() []fleet.Job {
+	return []fleet.Job{{Name: "backup", Runs: 9}, {Name: "sync", Runs: 99}, {Name: "report", Runs: 3}}
 }
 
-func (benchSources) Readings() []status.Reading {
-	return []status.Reading{{Sensor: "bme", Metric: "temperature", Value: 21, Unit: "celsius"},
+func (benchSources) Readings() []fleet.Reading {
+	return []fleet.Reading{{Sensor: "bme", Metric: "temperature", Value: 21, Unit: "celsius"},
 		{Sensor: "bme", Metric: "humidity", Value: 0.4, Unit: "ratio"},
 		{Sensor: "cpu", Metric: "temperature", Value: 50, Unit: "celsius"},
 		{Sensor: "system", Metric: "load1", Value: 0.1}}

@@ -89,9 +89,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Subscriber is the part of fleet.Client the exporter uses.
+// Subscriber is the part of client.Client the exporter uses.
 type Subscriber interface {
-	Watch(ctx context.Context, filters map[string]byte, fn func(fleet.Message)) error
+	WatchTopics(ctx context.Context, filters map[string]byte, fn func(fleet.Message)) error
 }
 
 // Run subscribes to the fleet's topics and applies what arrives until ctx
@@ -100,7 +100,7 @@ func (e *Exporter) Run(ctx context.Context, sub Subscriber) error {
 	t := e.opts.Topics
 	filters := map[string]byte{t.All(fleet.KindState): 1, t.All(fleet.KindInfo): 1, t.All(fleet.KindStatus): 1,
 		t.All(fleet.KindTelemetry): 0, t.All(fleet.KindMetrics): 0}
-	if err := sub.Watch(ctx, filters, e.Offer); err != nil {
+	if err := sub.WatchTopics(ctx, filters, e.Offer); err != nil {
 		return fmt.Errorf("exporter: %w", err)
 	}
 	tick := e.opts.Clock.NewTicker(min(e.opts.Stale/4, 30*time.Second))

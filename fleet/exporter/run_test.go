@@ -21,7 +21,7 @@ type fakeSub struct {
 	err     error
 }
 
-func (f *fakeSub) Watch(_ context.Context, filters map[string]byte, fn func(fleet.Message)) error {
+func (f *fakeSub) WatchTopics(_ context.Context, filters map[string]byte, fn func(fleet.Message)) error {
 	f.filters = filters
 	if f.err == nil {
 		f.fn <- fn
