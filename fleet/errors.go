@@ -17,4 +17,7 @@ var (
 	ErrBadLevel = errors.New("fleet: unknown level")
 	// ErrBadSelector means a label selector is not of the form k=v[,k=v].
 	ErrBadSelector = errors.New("fleet: bad selector")
+	// ErrBadPayload means a device's state, info, status or telemetry
+	// message could not be read.
+	ErrBadPayload = errors.New("fleet: malformed payload")
 )

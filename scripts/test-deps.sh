@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what the test suite needs on a fresh Debian machine, when missing:
-# Mosquitto and its clients, Prometheus (with promtool), minisign and node_exporter.
+# Mosquitto and its clients, Prometheus (with promtool), minisign, node_exporter
+# and tmux (the pseudo-terminal of the fleetctl top test).
 set -eu
 need=""
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need="$need mosquitto"
@@ -9,6 +10,7 @@ command -v prometheus >/dev/null 2>&1 || need="$need prometheus"
 command -v minisign >/dev/null 2>&1 || need="$need minisign"
 [ -x /usr/bin/prometheus-node-exporter ] || need="$need prometheus-node-exporter"
 command -v docker-compose >/dev/null 2>&1 || need="$need docker-compose"
+command -v tmux >/dev/null 2>&1 || need="$need tmux"
 [ -z "$need" ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

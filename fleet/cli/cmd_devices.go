@@ -65,16 +65,10 @@ func (a *app) devicesTable(devs []client.Device) *table {
 	return t
 }
 
-// uptime is the device's uptime now: from its last status, else from its
-// birth document; "-" when it is not online.
+// uptime is the device's uptime now, or "-" when it is not online.
 func uptime(now time.Time, d client.Device) string {
-	switch {
-	case d.State != fleet.StateOnline:
-		return "-"
-	case d.LastSeen != nil && d.UptimeS > 0:
-		return duration(time.Duration(d.UptimeS*float64(time.Second)) + now.Sub(*d.LastSeen))
-	case d.Info != nil && !d.Info.StartedAt.IsZero():
-		return duration(now.Sub(d.Info.StartedAt))
+	if up, ok := d.UptimeAt(now); ok {
+		return duration(up)
 	}
 	return "-"
 }

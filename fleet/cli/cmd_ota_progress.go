@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/drover-iot/drover/internal/termtext"
 	"github.com/drover-iot/drover/ota/state"
 )
 
@@ -61,7 +62,7 @@ type lineView struct {
 }
 
 func (v *lineView) update(dev string, r state.Record) {
-	line := string(escapeControls([]byte(stateLine(r))))
+	line := termtext.String(stateLine(r))
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.last[dev] == line {
@@ -85,7 +86,7 @@ type barView struct {
 func (v *barView) update(dev string, r state.Record) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.lines[dev] = string(escapeControls([]byte(bar(r))))
+	v.lines[dev] = termtext.String(bar(r))
 	v.draw(true)
 }
 

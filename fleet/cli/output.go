@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/drover-iot/drover/agent/status"
 )
 
 // table is rows of cells under a header, printed aligned.
@@ -77,20 +79,7 @@ func ago(now time.Time, t *time.Time) string {
 }
 
 // duration renders d rounded to a readable unit: 45s, 12m, 5h3m, 3d4h.
-func duration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
-	}
-}
+func duration(d time.Duration) string { return status.Compact(d) }
 
 // orDash returns s, or "-" when it is empty.
 func orDash(s string) string {

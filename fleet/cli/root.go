@@ -19,6 +19,8 @@ import (
 type Options struct {
 	// Stdout and Stderr receive output and errors. Default: os.Stdout, os.Stderr.
 	Stdout, Stderr io.Writer
+	// Stdin is the terminal's input for fleetctl top. Default: os.Stdin.
+	Stdin io.Reader
 	// Getenv reads the environment. Default: os.Getenv.
 	Getenv func(string) string
 	// ConfigPath is the default config file. Default: DefaultConfigPath().
@@ -35,6 +37,9 @@ func (o Options) withDefaults() Options {
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
 	}
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
@@ -50,7 +55,8 @@ func (o Options) withDefaults() Options {
 // app holds the state of one fleetctl run.
 type app struct {
 	opts       Options
-	flags      Settings // bound to the global flags
+	terminal   io.Writer // Stdout before control characters are escaped, for top
+	flags      Settings  // bound to the global flags
 	configPath string
 	s          Settings // resolved in PersistentPreRunE
 }
@@ -75,6 +81,7 @@ func Execute(ctx context.Context, args []string, opts Options) int {
 // output (from text that devices sent) are written as visible escapes.
 func NewCommand(opts Options) *cobra.Command {
 	a := &app{opts: opts.withDefaults()}
+	a.terminal = a.opts.Stdout
 	a.opts.Stdout, a.opts.Stderr = newTerminalWriter(a.opts.Stdout), newTerminalWriter(a.opts.Stderr)
 	root := &cobra.Command{
 		Use:           "fleetctl",
@@ -95,7 +102,7 @@ func NewCommand(opts Options) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
-		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.versionCmd())
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.topCmd(), a.versionCmd())
 	return root
 }
 

@@ -45,6 +45,21 @@ func (d Device) Version() string {
 	return d.Info.Version
 }
 
+// UptimeAt is the device's uptime at now: from its last status snapshot,
+// else from its birth document. It is false when the device is not online
+// or neither tells.
+func (d Device) UptimeAt(now time.Time) (time.Duration, bool) {
+	switch {
+	case d.State != StateOnline:
+		return 0, false
+	case d.LastSeen != nil && d.UptimeS > 0:
+		return time.Duration(d.UptimeS*float64(time.Second)) + now.Sub(*d.LastSeen), true
+	case d.Info != nil && !d.Info.StartedAt.IsZero():
+		return now.Sub(d.Info.StartedAt), true
+	}
+	return 0, false
+}
+
 // Devices lists every device with a retained state, info or status, sorted
 // by id. It subscribes to the retained topics of all devices and then
 // publishes an end marker to itself: brokers deliver retained messages of a

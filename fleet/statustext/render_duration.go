@@ -45,3 +45,20 @@ func relative(t, now time.Time) string {
 	}
 	return Humanize(now.Sub(t)) + " ago"
 }
+
+// Compact writes d in at most six characters, for tables: "45s", "12m",
+// "5h3m", "3d4h". A negative d is "0s".
+func Compact(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+	}
+}

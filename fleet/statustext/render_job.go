@@ -18,7 +18,13 @@ func JobText(j fleet.Job, opt TextOptions) string {
 	return b.String()
 }
 
-// jobState names a job's condition for its status line.
+// JobState names a job's condition: broken, paused, running, finished or scheduled.
+func JobState(j fleet.Job) string {
+	state, _ := jobState(j)
+	return state
+}
+
+// jobState names a job's condition for its status line, with its glyph.
 func jobState(j fleet.Job) (state, glyphText string) {
 	switch {
 	case j.Broken != "":
@@ -83,7 +89,7 @@ func writeReadings(b *strings.Builder, rs []fleet.Reading, opt TextOptions) {
 		if labels != "" {
 			labels = "{" + labels + "}"
 		}
-		fmt.Fprintf(b, "  %s %s%s: %s %s", r.Sensor, r.Metric, labels, formatValue(r.Value), r.Unit)
+		fmt.Fprintf(b, "  %s %s%s: %s %s", r.Sensor, r.Metric, labels, FormatValue(r.Value), r.Unit)
 		if !r.Time.IsZero() {
 			fmt.Fprintf(b, " (%s)", relative(r.Time, opt.Now))
 		}
@@ -107,7 +113,8 @@ func writeSensorErrors(b *strings.Builder, es []fleet.SensorError) {
 	}
 }
 
-func formatValue(v float64) string {
+// FormatValue writes a reading with at most three decimals and no trailing zeros.
+func FormatValue(v float64) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", v), "0"), ".")
 }
 

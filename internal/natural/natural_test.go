@@ -1,4 +1,4 @@
-package cli
+package natural
 
 import (
 	"slices"
@@ -22,7 +22,7 @@ func TestSortNatural(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := slices.Clone(tt.in)
-			sortNatural(got, func(s string) string { return s })
+			Sort(got, func(s string) string { return s })
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("sorted %v = %v, want %v", tt.in, got, tt.want)
 			}
@@ -35,10 +35,10 @@ func FuzzNaturalLess(f *testing.F) {
 		f.Add(s, "t2")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		if naturalLess(a, b) && naturalLess(b, a) {
+		if Less(a, b) && Less(b, a) {
 			t.Fatalf("both %q < %q and %q < %q", a, b, b, a)
 		}
-		if a != b && !naturalLess(a, b) && !naturalLess(b, a) {
+		if a != b && !Less(a, b) && !Less(b, a) {
 			t.Fatalf("%q and %q are distinct but unordered", a, b)
 		}
 	})
@@ -53,6 +53,6 @@ func BenchmarkSortNatural(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got := slices.Clone(ids)
-		sortNatural(got, func(s string) string { return s })
+		Sort(got, func(s string) string { return s })
 	}
 }

@@ -1,0 +1,25 @@
+package fleet_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/drover-iot/drover/fleet"
+)
+
+func FuzzDecodeEvent(f *testing.F) {
+	for _, s := range []string{"online", "", `{"device":"pi","tasks":[]}`, `{"ts":"x"}`, `{"readings":[{}]}`, "\xff"} {
+		for _, k := range []string{fleet.KindState, fleet.KindInfo, fleet.KindStatus, fleet.KindTelemetry} {
+			f.Add(k, []byte(s))
+		}
+	}
+	f.Fuzz(func(t *testing.T, kind string, payload []byte) {
+		ev := fleet.DecodeEvent("pi", kind, payload)
+		if ev.Err != nil && !errors.Is(ev.Err, fleet.ErrBadPayload) {
+			t.Fatalf("error %v does not wrap ErrBadPayload", ev.Err)
+		}
+		if ev.Err == nil && kind == fleet.KindStatus && !ev.Cleared && ev.Status == nil {
+			t.Fatal("status without error or snapshot")
+		}
+	})
+}
