@@ -10,7 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 // table is rows of cells under a header, printed aligned.
@@ -79,7 +79,7 @@ func ago(now time.Time, t *time.Time) string {
 }
 
 // duration renders d rounded to a readable unit: 45s, 12m, 5h3m, 3d4h.
-func duration(d time.Duration) string { return status.Compact(d) }
+func duration(d time.Duration) string { return statustext.Compact(d) }
 
 // orDash returns s, or "-" when it is empty.
 func orDash(s string) string {

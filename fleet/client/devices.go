@@ -50,7 +50,7 @@ func (d Device) Version() string {
 // or neither tells.
 func (d Device) UptimeAt(now time.Time) (time.Duration, bool) {
 	switch {
-	case d.State != StateOnline:
+	case d.State != fleet.StateOnline:
 		return 0, false
 	case d.LastSeen != nil && d.UptimeS > 0:
 		return time.Duration(d.UptimeS*float64(time.Second)) + now.Sub(*d.LastSeen), true
@@ -71,7 +71,7 @@ func (c *Client) Devices(ctx context.Context, settle time.Duration) ([]Device, e
 	if settle <= 0 {
 		settle = DefaultSettle
 	}
-	syncTopic := c.topics.Root() + "/$sync/" + c.opts.ClientID
+	syncTopic := c.syncTopic()
 	col := &collector{notify: make(chan struct{}, 1), marker: rand.Text(), syncTopic: syncTopic}
 	filters := map[string]byte{
 		c.topics.All(fleet.KindState): 0, c.topics.All(fleet.KindInfo): 0, c.topics.All(fleet.KindStatus): 0, syncTopic: 0,
@@ -198,4 +198,10 @@ func FilterDevices(devs []Device, sel fleet.Selector) []Device {
 		}
 	}
 	return out
+}
+
+// syncTopic is where the client publishes an end marker to itself: it
+// arrives after the retained messages of the subscriptions made before it.
+func (c *Client) syncTopic() string {
+	return c.topics.Root() + "/$sync/" + c.opts.ClientID
 }

@@ -5,7 +5,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -24,13 +23,13 @@ type confirmation struct {
 func askFor(dev, key string, it item) *confirmation {
 	var verb, done, cmd string
 	switch {
-	case key == "r" && it.kind == status.KindTask:
+	case key == "r" && it.kind == fleet.KindTask:
 		verb, done, cmd = "restart", "restarted", fleet.CmdTaskRestart
-	case key == "r" && it.kind == status.KindService:
+	case key == "r" && it.kind == fleet.KindService:
 		verb, done, cmd = "restart", "restarted", fleet.CmdServiceRestart
-	case key == "s" && it.kind == status.KindTask:
+	case key == "s" && it.kind == fleet.KindTask:
 		verb, done, cmd = "stop", "stopped", fleet.CmdTaskStop
-	case key == "s" && it.kind == status.KindService:
+	case key == "s" && it.kind == fleet.KindService:
 		verb, done, cmd = "stop and disable", "disabled", fleet.CmdServiceDisable
 	case key == "x" && it.kind == kindJob:
 		verb, done, cmd = "run", "ran", fleet.CmdScheduleRun

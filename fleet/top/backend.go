@@ -10,7 +10,7 @@ import (
 	"github.com/drover-iot/drover/fleet"
 )
 
-// Client is what top needs of the fleet client (*fleet.Client).
+// Client is what top needs of the fleet client (*client.Client).
 type Client interface {
 	Watch(ctx context.Context, fn func([]fleet.Event)) error
 	Follow(ctx context.Context, dev string, args fleet.FollowArgs, fn func(fleet.LogRecord)) error

@@ -7,8 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 // journalKeep is how many journal records the device view keeps.
@@ -28,10 +28,10 @@ type detailState struct {
 
 // item is a selectable line of the device view: a task, service or job.
 type item struct {
-	kind string // status.KindTask, status.KindService or "job"
+	kind string // fleet.KindTask, fleet.KindService or "job"
 	name string
-	unit *status.Unit
-	job  *status.Job
+	unit *fleet.Unit
+	job  *fleet.Job
 }
 
 const kindJob = "job"
@@ -82,7 +82,7 @@ func (m *Model) items() []item {
 		return nil
 	}
 	var items []item
-	for _, units := range [][]status.Unit{d.snap.Tasks, d.snap.Services} {
+	for _, units := range [][]fleet.Unit{d.snap.Tasks, d.snap.Services} {
 		for i := range units {
 			items = append(items, item{kind: units[i].Kind, name: units[i].Name, unit: &units[i]})
 		}
@@ -125,7 +125,7 @@ func (m *Model) deviceTitle(d *device, now time.Time) string {
 		parts = append(parts, "seen "+seen+" ago")
 	}
 	if len(d.Labels()) > 0 {
-		parts = append(parts, status.LabelText(d.Labels()))
+		parts = append(parts, statustext.LabelText(d.Labels()))
 	}
 	s := strings.Join(parts, "  ")
 	return m.theme.title.Render(m.fit(clean(s), m.width, false))
@@ -133,7 +133,7 @@ func (m *Model) deviceTitle(d *device, now time.Time) string {
 
 // unitLine draws one task or service: glyph, name, state, time in that
 // state, then its pid, restarts and error or reason.
-func (m *Model) unitLine(u *status.Unit, now time.Time) string {
+func (m *Model) unitLine(u *fleet.Unit, now time.Time) string {
 	var details []string
 	if u.PID != 0 {
 		details = append(details, fmt.Sprintf("pid %d", u.PID))
@@ -148,24 +148,24 @@ func (m *Model) unitLine(u *status.Unit, now time.Time) string {
 	}
 	since := "-"
 	if !u.Since.IsZero() {
-		since = status.Compact(now.Sub(u.Since))
+		since = statustext.Compact(now.Sub(u.Since))
 	}
 	return fmt.Sprintf("%s %s %s %s  %s", m.theme.unitGlyph(u.State), m.fit(clean(u.Name), 16, false),
 		m.fit(string(u.State), 9, false), m.fit(since, 6, true), clean(strings.Join(details, "  ")))
 }
 
 // jobLine draws one job: glyph, name, state, schedule, next run and error.
-func (m *Model) jobLine(j *status.Job, now time.Time) string {
+func (m *Model) jobLine(j *fleet.Job, now time.Time) string {
 	next := "-"
 	if j.NextRun != nil {
-		next = "next in " + status.Compact(j.NextRun.Sub(now))
+		next = "next in " + statustext.Compact(j.NextRun.Sub(now))
 	}
 	detail := firstLine(j.Broken)
 	if detail == "" && j.LastError != "" {
 		detail = "error: " + firstLine(j.LastError)
 	}
 	return fmt.Sprintf("%s %s %s %s %s  %s", m.jobGlyph(*j), m.fit(clean(j.Name), 16, false),
-		m.fit(status.JobState(*j), 9, false), m.fit(clean(j.Spec), 12, false), m.fit(next, 12, false), clean(detail))
+		m.fit(statustext.JobState(*j), 9, false), m.fit(clean(j.Spec), 12, false), m.fit(next, 12, false), clean(detail))
 }
 
 func firstLine(s string) string {
@@ -173,11 +173,11 @@ func firstLine(s string) string {
 	return line
 }
 
-func (m *Model) jobGlyph(j status.Job) string {
+func (m *Model) jobGlyph(j fleet.Job) string {
 	if jobFailing(j) {
-		return m.theme.unitGlyph(status.Failed)
+		return m.theme.unitGlyph(fleet.UnitFailed)
 	}
-	return m.theme.unitGlyph(status.Running)
+	return m.theme.unitGlyph(fleet.UnitRunning)
 }
 
 // sensorsText packs the open device's readings into one line of pairs.
@@ -186,9 +186,9 @@ func sensorsText(s *fleet.StatusResult) []string {
 	for _, r := range s.Sensors {
 		name := r.Sensor + "/" + r.Metric
 		if len(r.Labels) > 0 {
-			name += "{" + status.LabelText(r.Labels) + "}"
+			name += "{" + statustext.LabelText(r.Labels) + "}"
 		}
-		out = append(out, strings.TrimSpace(fmt.Sprintf("%s %s %s", name, status.FormatValue(r.Value), r.Unit)))
+		out = append(out, strings.TrimSpace(fmt.Sprintf("%s %s %s", name, statustext.FormatValue(r.Value), r.Unit)))
 	}
 	for _, e := range s.SensorErrors {
 		out = append(out, e.Sensor+" error: "+e.Error)

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 func TestOpenFollowsAndBackStops(t *testing.T) {
@@ -39,8 +40,8 @@ func TestJournalBounded(t *testing.T) {
 	if n, first := len(m.detail.logs), m.detail.logs[0].Seq; n != journalKeep || first != 101 {
 		t.Fatalf("journal holds %d records from %d, want %d from 101", n, first, journalKeep)
 	}
-	m.Update(LogMsg{Device: dev, Err: fleet.ErrTimeout})
-	if !strings.Contains(m.View(), "Journal: "+fleet.ErrTimeout.Error()) {
+	m.Update(LogMsg{Device: dev, Err: client.ErrTimeout})
+	if !strings.Contains(m.View(), "Journal: "+client.ErrTimeout.Error()) {
 		t.Errorf("a follow error is not shown:\n%s", m.View())
 	}
 }

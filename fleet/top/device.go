@@ -5,14 +5,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 // device is one row of the table: what the retained topics and the
 // telemetry stream said about a device, with the counts the table shows.
 type device struct {
-	fleet.Device
+	client.Device
 	snap         *fleet.StatusResult
 	failingUnits int
 	failingJobs  int
@@ -35,7 +36,7 @@ func (ds devices) apply(ev fleet.Event) bool {
 	}
 	d := ds[ev.Device]
 	if d == nil {
-		d = &device{Device: fleet.Device{ID: ev.Device}}
+		d = &device{Device: client.Device{ID: ev.Device}}
 		ds[ev.Device] = d
 	}
 	d.apply(ev)
@@ -74,7 +75,7 @@ func (d *device) setStatus(s *fleet.StatusResult) {
 	d.ota = otaText(s.OTA)
 }
 
-func failing(units []status.Unit) int {
+func failing(units []fleet.Unit) int {
 	n := 0
 	for _, u := range units {
 		if unitFailing(u) {
@@ -84,9 +85,11 @@ func failing(units []status.Unit) int {
 	return n
 }
 
-func unitFailing(u status.Unit) bool { return u.State == status.Failed || u.State == status.Backoff }
+func unitFailing(u fleet.Unit) bool {
+	return u.State == fleet.UnitFailed || u.State == fleet.UnitBackoff
+}
 
-func jobFailing(j status.Job) bool { return j.Broken != "" || j.LastError != "" }
+func jobFailing(j fleet.Job) bool { return j.Broken != "" || j.LastError != "" }
 
 // addTelemetry updates the sensor readings of the last status with newer values.
 func (d *device) addTelemetry(t *fleet.Telemetry) {
@@ -95,12 +98,12 @@ func (d *device) addTelemetry(t *fleet.Telemetry) {
 		d.snap = &fleet.StatusResult{Device: d.ID}
 	}
 	for _, r := range t.Readings {
-		d.snap.Sensors = upsertReading(d.snap.Sensors, status.Reading{Sensor: r.Sensor, Metric: r.Metric,
+		d.snap.Sensors = upsertReading(d.snap.Sensors, fleet.Reading{Sensor: r.Sensor, Metric: r.Metric,
 			Value: r.Value, Unit: r.Unit, Time: t.TS, Labels: r.Labels})
 	}
 }
 
-func upsertReading(rs []status.Reading, r status.Reading) []status.Reading {
+func upsertReading(rs []fleet.Reading, r fleet.Reading) []fleet.Reading {
 	key := readingKey(r)
 	for i := range rs {
 		if readingKey(rs[i]) == key {
@@ -111,8 +114,8 @@ func upsertReading(rs []status.Reading, r status.Reading) []status.Reading {
 	return append(rs, r)
 }
 
-func readingKey(r status.Reading) string {
-	return r.Sensor + "/" + r.Metric + status.LabelText(r.Labels)
+func readingKey(r fleet.Reading) string {
+	return r.Sensor + "/" + r.Metric + statustext.LabelText(r.Labels)
 }
 
 func (d *device) seeAt(t time.Time) {

@@ -14,7 +14,6 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
 )
 
@@ -84,18 +83,18 @@ func busySnapshot() *fleet.StatusResult {
 	exit := 3
 	return &fleet.StatusResult{
 		Device: "pi-1", Time: t0.Add(-2 * time.Second), Version: "v1.4.2", Uptime: 3723,
-		Tasks: []status.Unit{{Name: "blink", Kind: status.KindTask, State: status.Running, Since: t0.Add(-time.Hour)}},
-		Services: []status.Unit{
-			{Name: "web", Kind: status.KindService, Type: "exec", State: status.Running, Since: t0.Add(-10 * time.Minute), PID: 4242,
-				Profile: status.Profile{Restarts: 2}},
-			{Name: "flaky", Kind: status.KindService, Type: "exec", State: status.Failed, Since: t0.Add(-30 * time.Second),
+		Tasks: []fleet.Unit{{Name: "blink", Kind: fleet.KindTask, State: fleet.UnitRunning, Since: t0.Add(-time.Hour)}},
+		Services: []fleet.Unit{
+			{Name: "web", Kind: fleet.KindService, Type: "exec", State: fleet.UnitRunning, Since: t0.Add(-10 * time.Minute), PID: 4242,
+				Profile: fleet.Profile{Restarts: 2}},
+			{Name: "flaky", Kind: fleet.KindService, Type: "exec", State: fleet.UnitFailed, Since: t0.Add(-30 * time.Second),
 				Error: "exit status 3\nsecond line", ExitCode: &exit, Reason: "start limit"},
 		},
-		Jobs: []status.Job{
+		Jobs: []fleet.Job{
 			{Name: "backup", Spec: "every 1h", NextRun: at(12 * time.Minute), LastError: "disk full"},
 			{Name: "hello", Spec: "every 5s", NextRun: at(3 * time.Second)},
 		},
-		Sensors: []status.Reading{
+		Sensors: []fleet.Reading{
 			{Sensor: "system", Metric: "load1", Value: 0.5},
 			{Sensor: "bme280", Metric: "temperature", Value: 21.375, Unit: "celsius"},
 		},

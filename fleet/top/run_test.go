@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -70,8 +71,8 @@ func TestOnceWithoutSyncPrintsWhatCame(t *testing.T) {
 }
 
 func TestOnceWatchFails(t *testing.T) {
-	_, err := onceOutput(t, &fakeClient{err: fleet.ErrUnreachable}, time.Hour)
-	if !errors.Is(err, ErrWatch) || !errors.Is(err, fleet.ErrUnreachable) {
+	_, err := onceOutput(t, &fakeClient{err: client.ErrUnreachable}, time.Hour)
+	if !errors.Is(err, ErrWatch) || !errors.Is(err, client.ErrUnreachable) {
 		t.Fatalf("Run = %v, want ErrWatch wrapping ErrUnreachable", err)
 	}
 }

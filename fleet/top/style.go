@@ -4,8 +4,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/drover-iot/drover/agent/status"
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 // theme is how the views draw: glyphs and styles, Unicode and colour or
@@ -46,9 +46,9 @@ func (t theme) stateStyle(s fleet.DeviceState) lipgloss.Style {
 }
 
 // unitGlyph is the mark of a unit state: `fleetctl status`'s, or an ASCII one.
-func (t theme) unitGlyph(s status.State) string {
+func (t theme) unitGlyph(s fleet.UnitState) string {
 	if !t.ascii {
-		return status.Glyph(s)
+		return statustext.Glyph(s)
 	}
 	if g, ok := asciiGlyphs[s]; ok {
 		return g
@@ -56,7 +56,7 @@ func (t theme) unitGlyph(s status.State) string {
 	return "?"
 }
 
-var asciiGlyphs = map[status.State]string{
-	status.Running: "*", status.Failed: "x", status.Backoff: "~", status.Pending: ".",
-	status.Done: "+", status.Stopped: "o",
+var asciiGlyphs = map[fleet.UnitState]string{
+	fleet.UnitRunning: "*", fleet.UnitFailed: "x", fleet.UnitBackoff: "~", fleet.UnitPending: ".",
+	fleet.UnitDone: "+", fleet.UnitStopped: "o",
 }

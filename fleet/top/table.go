@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/drover-iot/drover/agent/status"
+	"github.com/drover-iot/drover/fleet/statustext"
 )
 
 // tableState is the device table: its visible rows in order and the cursor.
@@ -56,7 +56,7 @@ func when(cond bool, s lipgloss.Style) *lipgloss.Style {
 
 func uptimeCell(d *device, now time.Time) string {
 	if up, ok := d.UptimeAt(now); ok {
-		return status.Compact(up)
+		return statustext.Compact(up)
 	}
 	return "-"
 }
@@ -65,7 +65,7 @@ func seenCell(d *device, now time.Time) string {
 	if d.seen.IsZero() {
 		return "-"
 	}
-	return status.Compact(now.Sub(d.seen))
+	return statustext.Compact(now.Sub(d.seen))
 }
 
 // count shows a failure count, "-" before the device's first status.

@@ -1,4 +1,4 @@
-package fleet
+package client
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/drover-iot/drover/fleet"
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
@@ -15,15 +16,15 @@ import (
 // nil. After the retained messages present at subscription it passes an
 // Event with Synced set, found with the same end marker as Devices. A
 // payload that cannot be read gives an Event with Err set; Watch goes on.
-func (c *Client) Watch(ctx context.Context, fn func([]Event)) error {
+func (c *Client) Watch(ctx context.Context, fn func([]fleet.Event)) error {
 	q := &watchQueue{notify: make(chan struct{}, 1)}
 	// QoS 0: after a reconnect the broker sends the retained messages of
 	// the renewed subscriptions again, and QoS 1 would cost a PUBACK for
 	// each of the thousands of retained messages at start.
-	syncTopic := c.topics.prefix() + "/$sync/" + c.opts.ClientID
+	syncTopic := c.syncTopic()
 	filters := map[string]byte{
-		c.topics.All(KindState): 0, c.topics.All(KindInfo): 0, c.topics.All(KindStatus): 0,
-		c.topics.All(KindTelemetry): 0, syncTopic: 1,
+		c.topics.All(fleet.KindState): 0, c.topics.All(fleet.KindInfo): 0, c.topics.All(fleet.KindStatus): 0,
+		c.topics.All(fleet.KindTelemetry): 0, syncTopic: 1,
 	}
 	if err := c.subscribe(ctx, filters, q.handle); err != nil {
 		return err
@@ -46,12 +47,12 @@ func (c *Client) Watch(ctx context.Context, fn func([]Event)) error {
 }
 
 // events decodes messages; the end marker on syncTopic becomes Synced.
-func (c *Client) events(msgs []paho.Message, syncTopic, marker string) []Event {
-	evs := make([]Event, 0, len(msgs))
+func (c *Client) events(msgs []paho.Message, syncTopic, marker string) []fleet.Event {
+	evs := make([]fleet.Event, 0, len(msgs))
 	for _, m := range msgs {
 		if m.Topic() == syncTopic {
 			if string(m.Payload()) == marker {
-				evs = append(evs, Event{Synced: true})
+				evs = append(evs, fleet.Event{Synced: true})
 			}
 			continue
 		}
@@ -59,7 +60,7 @@ func (c *Client) events(msgs []paho.Message, syncTopic, marker string) []Event {
 		if err != nil {
 			continue
 		}
-		evs = append(evs, DecodeEvent(p.Device, p.Kind, m.Payload()))
+		evs = append(evs, fleet.DecodeEvent(p.Device, p.Kind, m.Payload()))
 	}
 	return evs
 }

@@ -1,4 +1,4 @@
-package fleet_test
+package client_test
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/fleet/fleettest"
 )
 
 // watchEvents runs Watch in the background and returns its events.
-func watchEvents(t *testing.T, c *fleet.Client) <-chan fleet.Event {
+func watchEvents(t *testing.T, c *client.Client) <-chan fleet.Event {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := make(chan fleet.Event, 4096)
