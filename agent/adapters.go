@@ -82,7 +82,11 @@ func (a journalAdapter) Follow(q fleet.LogsArgs) (control.Follower, error) {
 
 func (a journalAdapter) JournalStats() metrics.JournalStats {
 	s := a.j.Stats()
-	return metrics.JournalStats{Records: s.Appended, Dropped: s.FollowerDropped + s.DiskDropped}
+	records := make(map[string]uint64, len(s.ByLevel))
+	for i, n := range s.ByLevel {
+		records[journal.BucketNames[i]] = n
+	}
+	return metrics.JournalStats{Records: records, Dropped: s.FollowerDropped + s.DiskDropped}
 }
 
 type follower struct {

@@ -84,6 +84,7 @@ type Journal struct {
 	diskDrops     atomic.Uint64
 	diskErrors    atomic.Uint64
 	truncated     atomic.Uint64
+	byLevel       [numBuckets]atomic.Uint64
 }
 
 // New returns a Journal with its memory allocated. When opts.Disk is set
@@ -152,6 +153,7 @@ func appendAt[M, A text](j *Journal, t time.Time, level slog.Level, source strin
 	if trunc {
 		j.truncated.Add(1)
 	}
+	j.byLevel[bucket(level)].Add(1)
 	for _, w := range *j.wakers.Load() {
 		select {
 		case w <- struct{}{}:
@@ -165,6 +167,8 @@ func appendAt[M, A text](j *Journal, t time.Time, level slog.Level, source strin
 type Stats struct {
 	// Appended counts records appended since New (the newest Seq).
 	Appended uint64
+	// ByLevel splits Appended by level bucket (BucketDebug...BucketError).
+	ByLevel [numBuckets]uint64
 	// FollowerDropped counts records followers lost to a full buffer or
 	// to the ring overtaking them.
 	FollowerDropped uint64
@@ -185,8 +189,12 @@ func (j *Journal) Stats() Stats {
 	j.subMu.Lock()
 	followers := len(j.followers)
 	j.subMu.Unlock()
+	var byLevel [numBuckets]uint64
+	for i := range byLevel {
+		byLevel[i] = j.byLevel[i].Load()
+	}
 	return Stats{
-		Appended: j.ring.head.Load(), FollowerDropped: j.followerDrops.Load(),
+		Appended: j.ring.head.Load(), ByLevel: byLevel, FollowerDropped: j.followerDrops.Load(),
 		DiskDropped: j.diskDrops.Load(), DiskErrors: j.diskErrors.Load(),
 		Truncated: j.truncated.Load(), Len: j.ring.length(), Cap: len(j.ring.slots),
 		Followers: followers,

@@ -25,3 +25,30 @@ func levelText(l slog.Level) string {
 	}
 	return l.String()
 }
+
+// Level buckets of Stats.ByLevel: each record counts in the bucket of the
+// highest standard level at or below its own (DEBUG-4 counts as debug).
+const (
+	BucketDebug = iota
+	BucketInfo
+	BucketWarn
+	BucketError
+	numBuckets
+)
+
+// BucketNames names the buckets of Stats.ByLevel, lower case, as metrics
+// labels have them.
+var BucketNames = [numBuckets]string{"debug", "info", "warn", "error"}
+
+// bucket returns the Stats.ByLevel bucket of l.
+func bucket(l slog.Level) int {
+	switch {
+	case l >= slog.LevelError:
+		return BucketError
+	case l >= slog.LevelWarn:
+		return BucketWarn
+	case l >= slog.LevelInfo:
+		return BucketInfo
+	}
+	return BucketDebug
+}

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"log/slog"
 	"testing"
 
 	"github.com/drover-iot/drover/fleet"
@@ -22,4 +23,16 @@ func FuzzParseLevel(f *testing.F) {
 			t.Fatalf("fleet.ParseLevel(%q) = %d, printed %q, parsed back %d, %v", s, l, levelText(l), back, err)
 		}
 	})
+}
+
+func TestStatsByLevel(t *testing.T) {
+	j, _ := newTest(t, Options{Records: 16})
+	for _, l := range []slog.Level{slog.LevelDebug - 4, slog.LevelDebug, slog.LevelInfo, slog.LevelInfo + 2,
+		slog.LevelWarn, slog.LevelError, slog.LevelError + 4} {
+		j.Append(l, "test", "m", "")
+	}
+	want := [numBuckets]uint64{BucketDebug: 2, BucketInfo: 2, BucketWarn: 1, BucketError: 2}
+	if got := j.Stats().ByLevel; got != want {
+		t.Errorf("ByLevel = %v, want %v", got, want)
+	}
 }

@@ -103,7 +103,7 @@ func (c mqttCollector) Collect(ch chan<- prometheus.Metric) {
 
 var (
 	journalRecordsDesc = prometheus.NewDesc("drover_journal_records_total",
-		"Records appended to the journal.", nil, nil)
+		"Records appended to the journal, by level.", []string{"level"}, nil)
 	journalDroppedDesc = prometheus.NewDesc("drover_journal_dropped_total",
 		"Journal records lost by slow followers.", nil, nil)
 )
@@ -117,6 +117,8 @@ func (c journalCollector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c journalCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.src.JournalStats()
-	ch <- prometheus.MustNewConstMetric(journalRecordsDesc, prometheus.CounterValue, float64(s.Records))
+	for level, n := range s.Records {
+		ch <- prometheus.MustNewConstMetric(journalRecordsDesc, prometheus.CounterValue, float64(n), level)
+	}
 	ch <- prometheus.MustNewConstMetric(journalDroppedDesc, prometheus.CounterValue, float64(s.Dropped))
 }

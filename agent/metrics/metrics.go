@@ -54,7 +54,9 @@ type MQTTSource interface{ MQTTStats() MQTTStats }
 
 // JournalStats is a snapshot of the journal's counters.
 type JournalStats struct {
-	Records uint64
+	// Records counts the records appended, by level name (debug, info,
+	// warn, error).
+	Records map[string]uint64
 	Dropped uint64
 }
 
@@ -81,7 +83,7 @@ func WithJobs(s JobSource) Option { return withCollector(jobCollector{s}) }
 // WithMQTT adds the drover_mqtt_* metrics.
 func WithMQTT(s MQTTSource) Option { return withCollector(mqttCollector{s}) }
 
-// WithJournal adds drover_journal_records_total and _dropped_total.
+// WithJournal adds drover_journal_records_total{level} and _dropped_total.
 func WithJournal(s JournalSource) Option { return withCollector(journalCollector{s}) }
 
 // WithSensors adds one gauge per reading, drover_sensor_<metric>_<unit>

@@ -35,7 +35,7 @@ func (fakeSources) MQTTStats() MQTTStats {
 	return MQTTStats{Connected: true, Reconnects: 4, Received: 10, Sent: 12, Dropped: 1, Queued: 3}
 }
 
-func (fakeSources) JournalStats() JournalStats { return JournalStats{Records: 100, Dropped: 5} }
+func (fakeSources) JournalStats() JournalStats { return JournalStats{Records: map[string]uint64{"info": 90, "error": 10}, Dropped: 5} }
 
 func (fakeSources) Readings() []fleet.Reading {
 	return []fleet.Reading{
@@ -106,7 +106,8 @@ func TestExposition(t *testing.T) {
 		`drover_mqtt_reconnects_total 4`,
 		`drover_mqtt_messages_received_total 10`,
 		`drover_mqtt_messages_sent_total 12`,
-		`drover_journal_records_total 100`,
+		`drover_journal_records_total{level="info"} 90`,
+		`drover_journal_records_total{level="error"} 10`,
 		`drover_journal_dropped_total 5`,
 		`drover_sensor_temperature_celsius{sensor="bme"} 22`,
 		`drover_sensor_temperature_celsius{sensor="cpu"} 55`,
