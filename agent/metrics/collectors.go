@@ -105,7 +105,7 @@ var (
 	journalRecordsDesc = prometheus.NewDesc("drover_journal_records_total",
 		"Records appended to the journal, by level.", []string{"level"}, nil)
 	journalDroppedDesc = prometheus.NewDesc("drover_journal_dropped_total",
-		"Journal records lost by slow followers.", nil, nil)
+		"Journal records lost by slow followers or by the disk copy.", nil, nil)
 )
 
 type journalCollector struct{ src JournalSource }
