@@ -35,7 +35,9 @@ func (fakeSources) MQTTStats() MQTTStats {
 	return MQTTStats{Connected: true, Reconnects: 4, Received: 10, Sent: 12, Dropped: 1, Queued: 3}
 }
 
-func (fakeSources) JournalStats() JournalStats { return JournalStats{Records: map[string]uint64{"info": 90, "error": 10}, Dropped: 5} }
+func (fakeSources) JournalStats() JournalStats {
+	return JournalStats{Records: map[string]uint64{"info": 90, "error": 10}, Dropped: 5}
+}
 
 func (fakeSources) Readings() []fleet.Reading {
 	return []fleet.Reading{
