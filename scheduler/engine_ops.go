@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 // newEntry builds an entry for def. A definition that does not validate or
@@ -22,9 +24,9 @@ func (e *engine) newEntry(def JobDef) (*entry, error) {
 func (e *engine) resolve(ent *entry) error {
 	def := ent.def
 	err := def.Validate()
-	var spec Spec
+	var spec schedule.Spec
 	if err == nil {
-		spec, err = Parse(def.Spec)
+		spec, err = schedule.Parse(def.Spec)
 	}
 	if err == nil {
 		if h, ok := e.s.reg.Lookup(def.Handler); ok {
@@ -43,7 +45,7 @@ func (e *engine) resolve(ent *entry) error {
 }
 
 // setSpec gives ent the shared copy of spec and its canonical text.
-func (e *engine) setSpec(ent *entry, spec Spec) {
+func (e *engine) setSpec(ent *entry, spec schedule.Spec) {
 	old := ent.spec
 	ent.spec = e.specs.get(spec)
 	ent.def.Spec = ent.spec.text

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 func TestReschedule(t *testing.T) {
@@ -28,11 +30,11 @@ func TestReschedule(t *testing.T) {
 			h.start()
 			h.advance(sec(10))
 			h.report()
-			if err := h.s.Reschedule("j", MustParse(tt.to)); err != nil {
+			if err := h.s.Reschedule("j", schedule.MustParse(tt.to)); err != nil {
 				t.Fatal(err)
 			}
 			st := h.status("j")
-			if want := t0.Add(tt.wantNext); !st.NextNominal.Equal(want) || st.Spec != MustParse(tt.to).String() {
+			if want := t0.Add(tt.wantNext); !st.NextNominal.Equal(want) || st.Spec != schedule.MustParse(tt.to).String() {
 				t.Errorf("next %v spec %q, want %v %q", st.NextNominal, st.Spec, want, tt.to)
 			}
 		})
@@ -48,7 +50,7 @@ func TestRateChangeWhileRunning(t *testing.T) {
 		h.advance(sec(1))
 		h.report()
 	}
-	if err := h.s.Reschedule("r", MustParse("rate 1hz").WithPeriod(500*time.Millisecond)); err != nil {
+	if err := h.s.Reschedule("r", schedule.MustParse("rate 1hz").WithPeriod(500*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 4; i++ {

@@ -3,13 +3,15 @@ package scheduler
 import (
 	"fmt"
 	"time"
+
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 // reschedule gives a job a new spec. When only the period of an interval
 // or rate changes, the grid keeps its anchor (the last slot, or for a job
 // that has not fired yet, the slot before its next one); any other change
 // starts the new schedule afresh from now.
-func (e *engine) reschedule(name string, spec Spec) error {
+func (e *engine) reschedule(name string, spec schedule.Spec) error {
 	ent, err := e.lookup(name)
 	if err != nil {
 		return err
@@ -39,7 +41,7 @@ func (e *engine) reschedule(name string, spec Spec) error {
 }
 
 // samePeriodic reports whether b differs from a at most in its period.
-func samePeriodic(a, b Spec) bool {
+func samePeriodic(a, b schedule.Spec) bool {
 	if a.Period() == 0 || b.Period() == 0 {
 		return false
 	}

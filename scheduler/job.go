@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/internal/names"
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 // Overlap says what happens when a job is due while a run of it is still
@@ -119,7 +120,7 @@ func (d JobDef) Validate() error {
 	if d.Handler == "" {
 		bad("handler is empty")
 	}
-	if _, err := Parse(d.Spec); err != nil {
+	if _, err := schedule.Parse(d.Spec); err != nil {
 		bad("spec: %v", err)
 	}
 	switch d.Overlap {

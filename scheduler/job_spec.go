@@ -1,9 +1,11 @@
 package scheduler
 
+import "github.com/drover-iot/drover/scheduler/schedule"
+
 // sharedSpec is one parsed spec shared by every job with the same
 // canonical text, so that ten thousand "every 1h" jobs hold one Spec.
 type sharedSpec struct {
-	Spec
+	schedule.Spec
 	text string
 	refs int
 }
@@ -12,7 +14,7 @@ type sharedSpec struct {
 type specTable map[string]*sharedSpec
 
 // get returns the shared copy of s, adding a reference.
-func (t specTable) get(s Spec) *sharedSpec {
+func (t specTable) get(s schedule.Spec) *sharedSpec {
 	text := s.String()
 	p, ok := t[text]
 	if !ok {

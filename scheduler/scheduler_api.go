@@ -3,6 +3,8 @@ package scheduler
 import (
 	"fmt"
 	"time"
+
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 // Add adds a job. The definition must validate, its handler must be
@@ -60,7 +62,7 @@ func (s *Scheduler) RunNow(name string) error {
 // Reschedule gives the job a new schedule. When only the period changes
 // (for example "rate 10hz" to "rate 20hz"), the grid keeps its anchor at
 // the last slot, so the job neither drifts nor bursts.
-func (s *Scheduler) Reschedule(name string, spec Spec) error {
+func (s *Scheduler) Reschedule(name string, spec schedule.Spec) error {
 	return s.call(true, func(e *engine) error { return e.reschedule(name, spec) })
 }
 

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/drover-iot/drover/scheduler"
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 // Schedule gives the instants at which a sensor is read. It is the subset of
-// the scheduler's Spec that sampling needs.
+// the schedule language's Spec that sampling needs.
 type Schedule interface {
 	// Next returns the first instant after now at which the sensor is due,
 	// given the previous due instant prev (zero before the first read), or
@@ -19,22 +19,22 @@ type Schedule interface {
 // ScheduleParser turns a schedule's text form into a Schedule.
 type ScheduleParser func(text string) (Schedule, error)
 
-// ParseSchedule parses a schedule in the scheduler's text form
-// (scheduler.Parse): "rate 10hz", "every 30s", "every 5m at :30",
+// ParseSchedule parses a schedule in the schedule language
+// (schedule.Parse): "rate 10hz", "every 30s", "every 5m at :30",
 // "cron */5 * * * *", with modifiers such as "until" and "times".
 func ParseSchedule(text string) (Schedule, error) {
-	spec, err := scheduler.Parse(text)
+	spec, err := schedule.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("%w: schedule %q: %w", ErrConfig, text, err)
 	}
 	return specSchedule{spec}, nil
 }
 
-// specSchedule adapts a scheduler.Spec. Next returns the zero time when the
+// specSchedule adapts a schedule.Spec. Next returns the zero time when the
 // schedule is exhausted ("until"); the sampler then stops reading that
 // sensor. The sampler also honours the spec's "times" and "jitter"
 // modifiers through the Modifiers interface.
-type specSchedule struct{ spec scheduler.Spec }
+type specSchedule struct{ spec schedule.Spec }
 
 func (s specSchedule) Next(prev, now time.Time) time.Time { return s.spec.Next(prev, now, nil) }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drover-iot/drover/scheduler"
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 // problemsOf parses doc and returns its problems as "line: message" strings.
@@ -27,7 +27,7 @@ func problemsOf(t *testing.T, doc string) []string {
 }
 
 func TestBadConfigs(t *testing.T) {
-	_, specErr := scheduler.Parse("every 5 parsecs")
+	_, specErr := schedule.Parse("every 5 parsecs")
 	tests := []struct {
 		name string
 		doc  string

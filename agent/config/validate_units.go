@@ -9,7 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/drover-iot/drover/agent/supervise"
-	"github.com/drover-iot/drover/scheduler"
+	"github.com/drover-iot/drover/scheduler/schedule"
 	"github.com/drover-iot/drover/sensors/builtin"
 )
 
@@ -129,7 +129,7 @@ func (c *Config) checkJobs(p *Problems) {
 func (c *Config) checkJob(p *Problems, path string, j Job) {
 	if j.Schedule == "" {
 		p.add(c.pos, path+".schedule", "a job needs a schedule, such as \"every 5m\"")
-	} else if _, err := scheduler.Parse(j.Schedule); err != nil {
+	} else if _, err := schedule.Parse(j.Schedule); err != nil {
 		p.add(c.pos, path+".schedule", "%v", err)
 	}
 	switch {

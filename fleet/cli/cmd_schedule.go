@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-iot/drover/fleet"
-	"github.com/drover-iot/drover/scheduler"
+	"github.com/drover-iot/drover/scheduler/schedule"
 )
 
 func (a *app) scheduleCmd() *cobra.Command {
@@ -76,7 +76,7 @@ func checkScheduleAdd(add *fleet.ScheduleAddArgs, kv []string, now time.Time) er
 	if add.Spec == "" || add.Job == "" {
 		return usageErrorf("schedule add needs --spec and --handler")
 	}
-	spec, err := scheduler.Parse(add.Spec)
+	spec, err := schedule.Parse(add.Spec)
 	if err != nil {
 		return usageErrorf("--spec: %v", err)
 	}

@@ -1,21 +1,24 @@
-// Package scheduler parses schedule specs, computes their next run times,
-// and runs jobs on them from one goroutine over a min-heap of due times.
+// Package schedule is the schedule language: it lexes and parses schedule
+// specs, and computes their next run times, across DST changes. It imports
+// no other Drover package, so configuration, sensors and fleetctl can check
+// and use specs without the engine (package scheduler), which runs jobs on
+// them.
 //
 // A spec has one text form, used in YAML, on the command line and over MQTT
 // (see docs/schedules.md), and a fluent Go API that builds the same values:
 //
-//	every 10s                      scheduler.Every(10 * time.Second)
-//	every 2h at :30                scheduler.Every(2 * time.Hour).AtMinute(30)
-//	every day at 03:00             scheduler.Daily().At(3, 0)
+//	every 10s                      schedule.Every(10 * time.Second)
+//	every 2h at :30                schedule.Every(2 * time.Hour).AtMinute(30)
+//	every day at 03:00             schedule.Daily().At(3, 0)
 //	every monday,friday at 04:10 Europe/Berlin
-//	cron 0 4 * * mon,fri           scheduler.Cron("0 4 * * mon,fri")
-//	rate 10hz                      scheduler.Rate(10)
-//	in 30s                         scheduler.After(30 * time.Second)
-//	at 2026-12-01T10:00:00Z        scheduler.On(t)
-//	between 5m and 10m             scheduler.Between(5*time.Minute, 10*time.Minute)
+//	cron 0 4 * * mon,fri           schedule.Cron("0 4 * * mon,fri")
+//	rate 10hz                      schedule.Rate(10)
+//	in 30s                         schedule.After(30 * time.Second)
+//	at 2026-12-01T10:00:00Z        schedule.On(t)
+//	between 5m and 10m             schedule.Between(5*time.Minute, 10*time.Minute)
 //
 // followed by the modifiers `jitter 5s`, `until <RFC3339>` and `times 3`.
-package scheduler
+package schedule
 
 import (
 	"math/rand/v2"

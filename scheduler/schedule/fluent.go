@@ -1,4 +1,4 @@
-package scheduler
+package schedule
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // validated by the same rules. Builders are values: each method returns a
 // changed copy. Errors surface in Spec.
 //
-//	spec, err := scheduler.Weekly(time.Monday, time.Friday).At(4, 10).In(berlin).Jitter(time.Minute).Spec()
+//	spec, err := schedule.Weekly(time.Monday, time.Friday).At(4, 10).In(berlin).Jitter(time.Minute).Spec()
 type Builder struct {
 	base   string   // "every 2h", "every day", "cron 0 4 * * *", ...
 	offset string   // ":30" of an aligned interval

@@ -1,4 +1,4 @@
-package scheduler
+package schedule
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 
 // ErrBadSpec is matched (with errors.Is) by every error of Parse, of
 // UnmarshalText and of the fluent builders.
-var ErrBadSpec = errors.New("scheduler: bad spec")
+var ErrBadSpec = errors.New("schedule: bad spec")
 
 // ParseError describes why a schedule spec was refused and where.
 type ParseError struct {
@@ -22,7 +22,7 @@ type ParseError struct {
 }
 
 // Error renders the error as
-// `scheduler: bad spec "every 10 parsecs" at 9: expected a unit (s, m, h, d, w), got "parsecs"`.
+// `schedule: bad spec "every 10 parsecs" at 9: expected a unit (s, m, h, d, w), got "parsecs"`.
 func (e *ParseError) Error() string {
 	got := e.Got
 	if got != endOfInput {

@@ -1,4 +1,4 @@
-package scheduler
+package schedule
 
 import (
 	"errors"
@@ -72,7 +72,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestParseErrorMessage(t *testing.T) {
 	_, err := Parse("every 10 parsecs")
-	want := `scheduler: bad spec "every 10 parsecs" at 9: expected a unit (s, m, h, d, w), got "parsecs"`
+	want := `schedule: bad spec "every 10 parsecs" at 9: expected a unit (s, m, h, d, w), got "parsecs"`
 	if err == nil || err.Error() != want {
 		t.Fatalf("error = %v\nwant    %s", err, want)
 	}
