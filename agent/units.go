@@ -7,10 +7,10 @@ import (
 	"slices"
 
 	"github.com/drover-iot/drover/agent/config"
-	"github.com/drover-iot/drover/agent/execproc"
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/agent/supervise/restart"
+	"github.com/drover-iot/drover/internal/execproc"
 	"github.com/drover-iot/drover/scheduler"
 )
 

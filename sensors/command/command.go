@@ -11,7 +11,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/drover-iot/drover/agent/execproc"
+	"github.com/drover-iot/drover/internal/execproc"
 	"github.com/drover-iot/drover/sensors"
 )
 

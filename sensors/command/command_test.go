@@ -10,7 +10,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 
-	"github.com/drover-iot/drover/agent/execproc"
+	"github.com/drover-iot/drover/internal/execproc"
 	"github.com/drover-iot/drover/sensors"
 )
 
