@@ -72,14 +72,19 @@ func (e *engine) launch(ent *entry, run Run, now time.Time) {
 	ent.running++
 	e.inflight++
 	ent.lastRun, ent.lateness = wallOf(now), now.Sub(run.Nominal)
-	parent := ent.jobContext(e.base)
-	ctx, cancel := context.WithCancel(parent)
-	if t := time.Duration(ent.def.Timeout); t > 0 {
-		ctx, cancel = clockwork.WithTimeout(parent, e.cfg.clock, t)
-	}
+	ctx, cancel := runContext(ent.jobContext(e.base), e.cfg.clock, time.Duration(ent.def.Timeout))
 	h := ent.handler
 	e.workers.Add(1)
 	e.deferred = append(e.deferred, func() { go e.s.execute(ctx, cancel, h, ent, run, &e.workers) })
+}
+
+// runContext returns the context of one run, a child of the job context
+// parent, ended by timeout t when t > 0. The one cancel func releases it.
+func runContext(parent context.Context, clock clockwork.Clock, t time.Duration) (context.Context, context.CancelFunc) {
+	if t > 0 {
+		return clockwork.WithTimeout(parent, clock, t)
+	}
+	return context.WithCancel(parent)
 }
 
 // execute runs the handler, reports to the owner, then to the observer.
