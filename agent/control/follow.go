@@ -92,7 +92,12 @@ func (s *followSet) forward(key followKey, l *lease, f Follower) {
 	topic := s.d.topics.Log(s.d.dev)
 	for {
 		select {
-		case rec := <-f.C():
+		case rec, ok := <-f.C():
+			if !ok { // the journal ended the follow: end the lease, publish nothing
+				s.drop(key, l)
+				s.d.log.Info("log follow ended by the journal", "from", key.from)
+				return
+			}
 			s.publish(topic, rec)
 		case <-l.timer.Chan():
 			if s.expire(key, l) {
@@ -122,10 +127,22 @@ func (s *followSet) expire(key followKey, l *lease) bool {
 		l.timer.Reset(left) // renewed while the timer fired
 		return false
 	}
+	s.forget(key, l)
+	return true
+}
+
+// drop removes lease l of key from the set, unless it was replaced.
+func (s *followSet) drop(key followKey, l *lease) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forget(key, l)
+}
+
+// forget is drop with s.mu held.
+func (s *followSet) forget(key followKey, l *lease) {
 	if s.leases[key] == l {
 		delete(s.leases, key)
 	}
-	return true
 }
 
 // active returns the number of leases.

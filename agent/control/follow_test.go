@@ -41,6 +41,20 @@ func TestFollowLease(t *testing.T) {
 	waitLeases(t, f.d, 0)
 }
 
+func TestFollowEndsWhenTheJournalClosesTheFeed(t *testing.T) {
+	f := newFixture(t, WithClock(clockwork.NewFakeClock()))
+	defer f.d.follows.closeAll()
+	r, _ := handle(context.Background(), f.d, request("f1", "log.follow", map[string]any{"ttl_s": 10}))
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	close(f.journal.feed)
+	waitLeases(t, f.d, 0)
+	if n := len(f.pub.logs); n != 0 {
+		t.Fatalf("%d records published from a closed feed, want 0", n)
+	}
+}
+
 // waitLeases waits until the lease count is n, driven by the fake clock's
 // timer events rather than by sleeping.
 func waitLeases(t *testing.T, d *Dispatcher, n int) {
