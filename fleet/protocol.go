@@ -32,6 +32,9 @@ type Request struct {
 	From string `json:"from,omitempty"`
 	// Exp, when set, is the instant after which the request must not run.
 	Exp *time.Time `json:"exp,omitempty"`
+	// Sig, when set, signs the request (see CanonicalRequest); devices
+	// configured with control keys refuse requests without it.
+	Sig *Sig `json:"sig,omitempty"`
 }
 
 // Reply is a device's answer on drover/<dev>/reply/<from>: either a progress
