@@ -13,7 +13,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drover-iot/drover/fleet/client"
+	"github.com/drover-iot/drover/ota/sign"
 )
+
+// signingKeyPasswordEnv holds the password of an encrypted --signing-key.
+const signingKeyPasswordEnv = "DROVER_SIGNING_KEY_PASSWORD"
 
 // Options are the process environment of a fleetctl run.
 type Options struct {
@@ -102,7 +106,8 @@ func NewCommand(opts Options) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
-		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.topCmd(), a.versionCmd())
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.topCmd(),
+		a.keygenCmd("drover"), a.versionCmd())
 	return root
 }
 
@@ -121,7 +126,15 @@ func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 func (a *app) dial(ctx context.Context) (*client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
-	return client.Dial(ctx, a.s.clientOptions())
+	opts := a.s.clientOptions()
+	if a.s.SigningKey != "" {
+		k, err := sign.LoadPrivateKey(a.s.SigningKey, a.opts.Getenv(signingKeyPasswordEnv))
+		if err != nil {
+			return nil, usageErrorf("--signing-key: %v", err)
+		}
+		opts.Signer = k
+	}
+	return client.Dial(ctx, opts)
 }
 
 // withClient dials the broker and calls fn, all within --timeout.
