@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,18 +15,18 @@ import (
 	"github.com/drover-iot/drover/test/internal/harness"
 )
 
-// aclBroker is a Mosquitto with allow_anonymous false, a password file
-// holding every user as name/name-pw, and the ACL fleetctl generates.
-func aclBroker(t *testing.T, devices ...string) *mosquitto {
+// aclBroker is a Mosquitto with allow_anonymous false, the ACL fleetctl
+// generates and a password file: mosquitto_passwd's name/name-pw for op,
+// view and ci, and a line of `fleetctl enroll DEV --password` for each
+// device, whose printed agent config it returns.
+func aclBroker(t *testing.T, devices ...string) (*mosquitto, map[string]string) {
 	t.Helper()
-	dir := t.TempDir()
+	dir, port := t.TempDir(), freePort(t)
+	url := fmt.Sprintf("tcp://127.0.0.1:%d", port)
 	aclText := fleetctlOK(t, "", "acl", "mosquitto", "--operators", "op", "--viewers", "view", "--publishers", "ci")
 	aclFile, pwFile := filepath.Join(dir, "acl"), filepath.Join(dir, "passwd")
-	if err := os.WriteFile(aclFile, []byte(aclText+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	passwd := harness.Need(t, "mosquitto_passwd", "/usr/bin/mosquitto_passwd")
-	for i, user := range append([]string{"op", "view", "ci"}, devices...) {
+	for i, user := range []string{"op", "view", "ci"} {
 		args := []string{"-b", pwFile, user, user + "-pw"}
 		if i == 0 {
 			args = append([]string{"-c"}, args...)
@@ -34,14 +35,49 @@ func aclBroker(t *testing.T, devices ...string) *mosquitto {
 			t.Fatalf("mosquitto_passwd %s: %v\n%s", user, err, out)
 		}
 	}
-	port := freePort(t)
+	confs := map[string]string{}
+	lines := ""
+	for _, dev := range devices {
+		out := fleetctlOK(t, url, "enroll", dev, "--password")
+		line := regexp.MustCompile(`(?m)^` + dev + `:\$7\$.*$`).FindString(out)
+		conf, ok := strings.CutPrefix(out[strings.Index(out, "# agent config:"):], "# agent config:\n")
+		if line == "" || !ok {
+			t.Fatalf("enroll --password printed:\n%s", out)
+		}
+		lines += line + "\n"
+		confs[dev] = conf
+	}
+	appendFile(t, pwFile, lines)
+	if err := os.WriteFile(aclFile, []byte(aclText+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return startMosquittoWith(t, port, fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npersistence false\n"+
-		"password_file %s\nacl_file %s\n", port, pwFile, aclFile))
+		"password_file %s\nacl_file %s\n", port, pwFile, aclFile)), confs
+}
+
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // as logs a test client in as user.
 func as(user string) func(*paho.ClientOptions) {
 	return func(o *paho.ClientOptions) { o.SetUsername(user).SetPassword(user + "-pw") }
+}
+
+// asDevice logs a test client in with the credentials of an agent config
+// that enroll --password printed.
+func asDevice(conf string) func(*paho.ClientOptions) {
+	user := regexp.MustCompile(`(?m)^  username: (\S+)$`).FindStringSubmatch(conf)
+	pw := regexp.MustCompile(`(?m)^  password: (\S+)$`).FindStringSubmatch(conf)
+	return func(o *paho.ClientOptions) { o.SetUsername(user[1]).SetPassword(pw[1]) }
 }
 
 // expectBefore waits for a message on topic containing want, failing if a
@@ -70,17 +106,18 @@ func (w *watcher) expectBefore(topic, want string, bad func(message) bool) {
 // a device's credentials cannot publish another's state or OTA topics, or
 // read another's commands; a viewer cannot command; an operator can.
 func TestBrokerACLE2E(t *testing.T) {
-	m := aclBroker(t, "acl1", "acl2")
+	m, confs := aclBroker(t, "acl1", "acl2")
 	ops := watchWith(t, m.url(), as("op"), "drover/+/state", "drover/ota/#")
 	for _, dev := range []string{"acl1", "acl2"} {
-		conf := fmt.Sprintf("id: %s\nbroker:\n  username: %s\n  password: %s-pw\n", dev, dev, dev)
-		startAgentConfig(t, "agent-"+dev, writeFile(t, "agent.yaml", conf), "--broker", m.url(),
+		startAgentConfig(t, "agent-"+dev, writeFile(t, "agent.yaml", confs[dev]),
 			"--data-dir", t.TempDir(), "--metrics-listen", metricsAddr(t))
 		ops.expect("drover/"+dev+"/state", "online")
 	}
 
 	t.Run("device cannot publish another's state or OTA", func(t *testing.T) {
-		leaked := watchWith(t, m.url(), as("acl1"))
+		leaked := watchWith(t, m.url(), as("view"))
+		leaked.publish("drover/acl2/state", []byte("offline")) // a viewer cannot either
+		leaked = watchWith(t, m.url(), asDevice(confs["acl1"]))
 		leaked.publish("drover/acl2/state", []byte("offline"))
 		leaked.publish("drover/ota/agent/manifest", []byte("forged"))
 		leaked.publish("drover/acl1/state", []byte("marker-1"))
@@ -89,7 +126,7 @@ func TestBrokerACLE2E(t *testing.T) {
 		})
 	})
 	t.Run("device cannot read another's commands", func(t *testing.T) {
-		leaked := watchWith(t, m.url(), as("acl1"), "drover/acl2/cmd", "drover/acl1/cmd")
+		leaked := watchWith(t, m.url(), asDevice(confs["acl1"]), "drover/acl2/cmd", "drover/acl1/cmd")
 		ops.publish("drover/acl2/cmd", []byte(`{"v":1,"id":"secret","cmd":"ping","from":"op"}`))
 		ops.publish("drover/acl1/cmd", []byte(`{"v":1,"id":"marker-2","cmd":"ping","from":"op"}`))
 		leaked.expectBefore("drover/acl1/cmd", "marker-2", func(m message) bool { return m.topic == "drover/acl2/cmd" })
@@ -100,7 +137,7 @@ func TestBrokerACLE2E(t *testing.T) {
 			t.Fatalf("publisher: %v", tok.Error())
 		}
 		ops.expect("drover/ota/agent/notes", "from ci")
-		watchWith(t, m.url(), as("acl1"), "drover/ota/#").expect("drover/ota/agent/notes", "from ci")
+		watchWith(t, m.url(), asDevice(confs["acl1"]), "drover/ota/#").expect("drover/ota/agent/notes", "from ci")
 	})
 	t.Run("viewer cannot command, operator can", func(t *testing.T) {
 		out, code := fleetctl(t, m.url(), "--username", "view", "--password", "view-pw", "--timeout", "3s", "ping", "acl1")
