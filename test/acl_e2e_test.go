@@ -12,6 +12,8 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/drover-iot/drover/ota/transfer"
+
 	"github.com/drover-iot/drover/test/internal/harness"
 )
 
@@ -72,6 +74,20 @@ func as(user string) func(*paho.ClientOptions) {
 	return func(o *paho.ClientOptions) { o.SetUsername(user).SetPassword(user + "-pw") }
 }
 
+// otaKeys makes an OTA key pair and returns the secret key file and the
+// trusted_keys line.
+func otaKeys(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	fleetctlOK(t, "", "ota", "keygen", "--out", dir)
+	pub, err := os.ReadFile(filepath.Join(dir, "ota.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(pub)), "\n")
+	return filepath.Join(dir, "ota.key"), lines[len(lines)-1]
+}
+
 // asDevice logs a test client in with the credentials of an agent config
 // that enroll --password printed.
 func asDevice(conf string) func(*paho.ClientOptions) {
@@ -108,6 +124,8 @@ func (w *watcher) expectBefore(topic, want string, bad func(message) bool) {
 func TestBrokerACLE2E(t *testing.T) {
 	m, confs := aclBroker(t, "acl1", "acl2")
 	ops := watchWith(t, m.url(), as("op"), "drover/+/state", "drover/ota/#")
+	otaKey, otaPub := otaKeys(t)
+	confs["acl1"] += "\nota:\n  trusted_keys:\n    - " + otaPub + "\n"
 	for _, dev := range []string{"acl1", "acl2"} {
 		startAgentConfig(t, "agent-"+dev, writeFile(t, "agent.yaml", confs[dev]),
 			"--data-dir", t.TempDir(), "--metrics-listen", metricsAddr(t))
@@ -138,6 +156,23 @@ func TestBrokerACLE2E(t *testing.T) {
 		}
 		ops.expect("drover/ota/agent/notes", "from ci")
 		watchWith(t, m.url(), asDevice(confs["acl1"]), "drover/ota/#").expect("drover/ota/agent/notes", "from ci")
+	})
+	t.Run("agent's OTA connection reads manifest and chunks", func(t *testing.T) {
+		// A publisher's artifact with a chunk it then corrupts: the device
+		// can only name the bad chunk if it read the manifest and chunks.
+		ci := []string{"--username", "ci", "--password", "ci-pw"}
+		fleetctlOK(t, m.url(), append(ci, "ota", "publish", bins["agent"], "--version", "v99", "--build", "99",
+			"--key", otaKey, "--artifact", "acltest")...)
+		bad := watchWith(t, m.url(), as("ci"))
+		topic := transfer.Topics{Artifact: "acltest"}.Chunk(transfer.KindFull, 1)
+		if tok := bad.c.Publish(topic, 1, true, "not the chunk"); !tok.WaitTimeout(waitFor) || tok.Error() != nil {
+			t.Fatalf("publisher: %v", tok.Error())
+		}
+		out, code := fleetctl(t, m.url(), "--username", "op", "--password", "op-pw", "--timeout", "60s",
+			"ota", "push", "acl1", "--artifact", "acltest")
+		if code != 1 || !strings.Contains(out, "chunk_hash") {
+			t.Fatalf("ota push: exit %d, want 1 with chunk_hash:\n%s", code, out)
+		}
 	})
 	t.Run("viewer cannot command, operator can", func(t *testing.T) {
 		out, code := fleetctl(t, m.url(), "--username", "view", "--password", "view-pw", "--timeout", "3s", "ping", "acl1")
