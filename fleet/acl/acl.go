@@ -25,7 +25,7 @@ type Users struct {
 // DeviceWrites are the topic kinds a device publishes under its own id.
 var DeviceWrites = []string{
 	fleet.KindState, fleet.KindInfo, fleet.KindStatus, fleet.KindTelemetry, fleet.KindLog,
-	"metrics", "reported", fleet.KindReply, fleet.KindReply + "/#",
+	fleet.KindMetrics, "reported", fleet.KindReply, fleet.KindReply + "/#",
 }
 
 // GroupsLevel is the topic level under the prefix where groups are published.
