@@ -1,7 +1,8 @@
 // Package fleet is wire protocol v1 of Drover, shared by the agent and the
 // operator's side: topics, request and reply envelopes, error codes, the
-// command table with each command's arguments and result, the status model
-// and the log record. It is a leaf: it imports no other Drover package.
+// command table with each command's arguments, result and least role, the
+// status model, the log record, and the signatures of requests and
+// documents (CanonicalRequest, Keyring). It is a leaf: it imports no other Drover package.
 // The operator's MQTT client is fleet/client; docs/PROTOCOL.md is the
 // normative text.
 package fleet

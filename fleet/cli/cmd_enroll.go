@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -108,33 +107,39 @@ func (a *app) enrollCert(name string, f enrollFlags, keys string) error {
 // stanzaKeys renders the ota and control sections of the agent config.
 func stanzaKeys(f enrollFlags) (string, error) {
 	var b strings.Builder
-	if err := keySection(&b, "ota:\n  trusted_keys:\n", f.otaKeys, func(pub sign.PublicKey, _ string) string {
-		return "    - " + pub.String() + "\n"
-	}); err != nil {
-		return "", err
+	if len(f.otaKeys) > 0 {
+		b.WriteString("ota:\n  trusted_keys:\n")
 	}
-	err := keySection(&b, "control:\n  keys:\n", f.controlKeys, func(pub sign.PublicKey, role string) string {
-		return fmt.Sprintf("    - {key: %s, role: %s}\n", pub.String(), role)
-	})
-	return b.String(), err
+	for _, path := range f.otaKeys {
+		pub, err := loadPub(path)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("    - " + pub.String() + "\n")
+	}
+	if len(f.controlKeys) > 0 {
+		b.WriteString("control:\n  keys:\n")
+	}
+	for _, spec := range f.controlKeys {
+		path, role, ok := strings.Cut(spec, "=")
+		if !ok || !fleet.Role(role).Valid() {
+			return "", usageErrorf("--control-key %q: want PUB=ROLE with ROLE viewer, operator or admin", spec)
+		}
+		pub, err := loadPub(path)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "    - {key: %s, role: %s}\n", pub.String(), role)
+	}
+	return b.String(), nil
 }
 
-func keySection(w io.StringWriter, head string, specs []string, line func(sign.PublicKey, string) string) error {
-	if len(specs) > 0 {
-		_, _ = w.WriteString(head)
+func loadPub(path string) (sign.PublicKey, error) {
+	pub, err := sign.LoadPublicKey(path)
+	if err != nil {
+		return pub, usageErrorf("key %s: %v", path, err)
 	}
-	for _, spec := range specs {
-		path, role, hasRole := strings.Cut(spec, "=")
-		if strings.HasPrefix(head, "control") && (!hasRole || !fleet.Role(role).Valid()) {
-			return usageErrorf("--control-key %q: want PUB=ROLE with ROLE viewer, operator or admin", spec)
-		}
-		pub, err := sign.LoadPublicKey(path)
-		if err != nil {
-			return usageErrorf("key %s: %v", path, err)
-		}
-		_, _ = w.WriteString(line(pub, role))
-	}
-	return nil
+	return pub, nil
 }
 
 func abs(p string) string {
