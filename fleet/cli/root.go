@@ -12,6 +12,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/client"
 	"github.com/drover-iot/drover/ota/sign"
 )
@@ -127,14 +128,27 @@ func (a *app) dial(ctx context.Context) (*client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
 	opts := a.s.clientOptions()
-	if a.s.SigningKey != "" {
-		k, err := sign.LoadPrivateKey(a.s.SigningKey, a.opts.Getenv(signingKeyPasswordEnv))
-		if err != nil {
-			return nil, usageErrorf("--signing-key: %v", err)
-		}
-		opts.Signer = k
+	signer, err := a.signer()
+	if err != nil {
+		return nil, err
+	}
+	if signer != nil {
+		opts.Signer = signer
 	}
 	return client.Dial(ctx, opts)
+}
+
+// signer loads --signing-key (nil when none is set): it signs requests, and
+// documents with fleet.SignDocument.
+func (a *app) signer() (fleet.Signer, error) {
+	if a.s.SigningKey == "" {
+		return nil, nil
+	}
+	k, err := sign.LoadPrivateKey(a.s.SigningKey, a.opts.Getenv(signingKeyPasswordEnv))
+	if err != nil {
+		return nil, usageErrorf("--signing-key: %v", err)
+	}
+	return k, nil
 }
 
 // withClient dials the broker and calls fn, all within --timeout.
