@@ -200,12 +200,20 @@ func (a *Agent) buildLink() error {
 }
 
 func (a *Agent) buildDispatcher() error {
+	keys, err := controlKeys(a.cfg.Control.Keys)
+	if err != nil {
+		return err
+	}
+	opts := []control.Option{control.WithClock(a.clock), control.WithLogger(a.log), control.WithTopics(a.topics),
+		control.WithClassifier(classify), control.WithStopTimeout(a.stopTimeout)}
+	if keys != nil {
+		opts = append(opts, control.WithKeys(keys))
+	}
 	d, err := control.New(a.cfg.ID, control.Deps{
 		Publisher: linkAdapter{a.link}, Units: a.sup, Schedules: schedAdapter{a.sched, a.reg},
 		Journal: journalAdapter{a.journal}, Sensors: a.sensors, Info: a.info, Status: a.snapshot,
 		Config: a.redactedConfig, Restart: a.requestRestart, OTA: a.otaDep(),
-	}, control.WithClock(a.clock), control.WithLogger(a.log), control.WithTopics(a.topics),
-		control.WithClassifier(classify), control.WithStopTimeout(a.stopTimeout))
+	}, opts...)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}

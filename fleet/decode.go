@@ -35,6 +35,9 @@ func DecodeRequest(payload []byte, limit int, now time.Time) (Request, *Error) {
 	if e := decodeExp(fields, &req, now); e != nil {
 		return req, e
 	}
+	if e := decodeSig(fields, &req); e != nil {
+		return req, e
+	}
 	return req, nil
 }
 
@@ -83,6 +86,24 @@ func decodeExp(fields map[string]json.RawMessage, req *Request, now time.Time) *
 	if now.After(exp) {
 		return Errorf(CodeExpired, "request expired at %s", exp.Format(time.RFC3339Nano))
 	}
+	return nil
+}
+
+// decodeSig fills Sig when the request is signed; a malformed sig is a
+// bad request.
+func decodeSig(fields map[string]json.RawMessage, req *Request) *Error {
+	raw, ok := fields["sig"]
+	if !ok || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	var sig Sig
+	if err := json.Unmarshal(raw, &sig); err != nil {
+		return Errorf(CodeBadRequest, "sig must be {\"key\", \"dev\", \"ed25519\"}: %s", clipString(err.Error()))
+	}
+	if sig.Key == "" || len(sig.Ed25519) == 0 {
+		return Errorf(CodeBadRequest, "sig needs key and ed25519")
+	}
+	req.Sig = &sig
 	return nil
 }
 

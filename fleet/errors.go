@@ -20,4 +20,6 @@ var (
 	// ErrBadPayload means a device's state, info, status or telemetry
 	// message could not be read.
 	ErrBadPayload = errors.New("fleet: malformed payload")
+	// ErrBadKey means a trusted key given to NewKeyring cannot be used.
+	ErrBadKey = errors.New("fleet: bad trusted key")
 )

@@ -1,7 +1,8 @@
 // Package fleet is wire protocol v1 of Drover, shared by the agent and the
 // operator's side: topics, request and reply envelopes, error codes, the
-// command table with each command's arguments and result, the status model
-// and the log record. It is a leaf: it imports no other Drover package.
+// command table with each command's arguments, result and least role, the
+// status model, the log record, and the signatures of requests and
+// documents (CanonicalRequest, Keyring). It is a leaf: it imports no other Drover package.
 // The operator's MQTT client is fleet/client; docs/PROTOCOL.md is the
 // normative text.
 package fleet
@@ -32,6 +33,9 @@ type Request struct {
 	From string `json:"from,omitempty"`
 	// Exp, when set, is the instant after which the request must not run.
 	Exp *time.Time `json:"exp,omitempty"`
+	// Sig, when set, signs the request (see CanonicalRequest); devices
+	// configured with control keys refuse requests without it.
+	Sig *Sig `json:"sig,omitempty"`
 }
 
 // Reply is a device's answer on drover/<dev>/reply/<from>: either a progress

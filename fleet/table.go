@@ -44,6 +44,9 @@ const (
 	RoleAdmin    Role = "admin"
 )
 
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool { return r == RoleViewer || r == RoleOperator || r == RoleAdmin }
+
 // Includes reports whether r may do what need may do: admin includes
 // operator, operator includes viewer. An unknown role includes nothing.
 func (r Role) Includes(need Role) bool {

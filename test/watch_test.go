@@ -32,12 +32,23 @@ func watch(t *testing.T, broker string, filters ...string) *watcher {
 func watchWith(t *testing.T, broker string, configure func(*paho.ClientOptions), filters ...string) *watcher {
 	t.Helper()
 	w := &watcher{t: t, m: make(chan message, 10000)}
+	subscribed := make(chan struct{}, 1)
 	o := paho.NewClientOptions().AddBroker(broker).SetClientID(fmt.Sprintf("e2e-watch-%d", time.Now().UnixNano())).
 		SetAutoReconnect(true).SetConnectRetry(true).SetConnectRetryInterval(200 * time.Millisecond).
 		SetOnConnectHandler(func(c paho.Client) {
+			toks := make([]paho.Token, 0, len(filters))
 			for _, f := range filters {
-				c.Subscribe(f, 1, func(_ paho.Client, m paho.Message) { w.m <- message{m.Topic(), string(m.Payload())} })
+				toks = append(toks, c.Subscribe(f, 1, func(_ paho.Client, m paho.Message) { w.m <- message{m.Topic(), string(m.Payload())} }))
 			}
+			go func() { // the SUBACKs arrive after this handler returns
+				for _, tok := range toks {
+					tok.WaitTimeout(waitFor)
+				}
+				select {
+				case subscribed <- struct{}{}:
+				default:
+				}
+			}()
 		})
 	if configure != nil {
 		configure(o)
@@ -45,6 +56,11 @@ func watchWith(t *testing.T, broker string, configure func(*paho.ClientOptions),
 	w.c = paho.NewClient(o)
 	if !w.c.Connect().WaitTimeout(waitFor) {
 		t.Fatal("watcher did not connect")
+	}
+	select { // subscribed (or refused by the broker's ACL) before the test goes on
+	case <-subscribed:
+	case <-time.After(waitFor):
+		t.Fatal("watcher did not subscribe")
 	}
 	t.Cleanup(func() { w.c.Disconnect(50) })
 	return w

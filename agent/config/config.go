@@ -38,6 +38,8 @@ type Config struct {
 	OTA OTA `yaml:"ota" json:"ota"`
 	// HomeAssistant configures Home Assistant MQTT discovery of the sensors.
 	HomeAssistant HomeAssistant `yaml:"homeassistant" json:"homeassistant"`
+	// Control configures who may command the device.
+	Control Control `yaml:"control" json:"control"`
 
 	file string
 	pos  positions
@@ -103,6 +105,21 @@ type OTA struct {
 	Trial Duration `yaml:"trial" json:"trial"`
 	// AllowDowngrade accepts manifests that allow a lower build. Default: false.
 	AllowDowngrade bool `yaml:"allow_downgrade" json:"allow_downgrade"`
+}
+
+// Control configures who may command the device over MQTT.
+type Control struct {
+	// Keys, when set, make the device run only requests signed by one of
+	// them, within the key's role. Default: none (any request runs).
+	Keys []ControlKey `yaml:"keys,omitempty" json:"keys,omitempty"`
+}
+
+// ControlKey is a trusted command-signing key and its role.
+type ControlKey struct {
+	// Key is a minisign public key (the base64 line of a .pub file).
+	Key string `yaml:"key" json:"key"`
+	// Role is viewer, operator or admin.
+	Role string `yaml:"role" json:"role"`
 }
 
 // HomeAssistant configures Home Assistant MQTT discovery: a retained

@@ -107,6 +107,7 @@ var (
 		"Config": "at the top level", "Broker": "in broker", "TLS": "in broker.tls",
 		"Metrics": "in metrics", "Journal": "in journal", "Service": "in a service",
 		"Restart": "in restart", "Job": "in a job", "OTA": "in ota", "HomeAssistant": "in homeassistant",
+		"Control": "in control", "ControlKey": "in a control key",
 	}
 )
 

@@ -64,6 +64,10 @@ func TestBadConfigs(t *testing.T) {
 		{"password twice", "broker:\n  password: x\n  password_file: /f\n", "3: broker.password_file: set password or password_file, not both"},
 		{"bad broker url", "broker:\n  url: http//x\n", `2: broker.url: "http//x" is not a broker URL`},
 		{"bad ota key", "ota:\n  trusted_keys: [nope]\n", "2: ota.trusted_keys[0]: not a minisign public key"},
+		{"bad control key", "control:\n  keys:\n    - {key: nope, role: admin}\n", "3: control.keys[0].key: not a minisign public key"},
+		{"bad control role", "control:\n  keys:\n    - key: RWQkggzK4eO9R0XC/ENcPWBwFayTJCRb6t8hDGfcgYV2NTON0Vz3SEnl\n      role: root\n",
+			`4: control.keys[0].role: "root" is not a role`},
+		{"unknown control field", "control:\n  keys:\n    - {key: RWQkggzK4eO9R0XC/ENcPWBwFayTJCRb6t8hDGfcgYV2NTON0Vz3SEnl, role: admin, rights: all}\n", `3: unknown key "rights" in a control key`},
 		{"sensor without driver", "sensors:\n  - name: t\n", "2: sensors[0].driver: a sensor needs a driver"},
 		{"wrong type", "journal:\n  records: many\n", "2: cannot unmarshal !!str `many` into int"},
 	}

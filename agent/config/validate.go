@@ -39,6 +39,7 @@ func (c *Config) problems() *Problems {
 	c.checkSensors(p)
 	c.checkOTA(p)
 	c.checkMetrics(p)
+	c.checkControl(p)
 	return p
 }
 
@@ -129,6 +130,19 @@ func (c *Config) checkOTA(p *Problems) {
 func (c *Config) checkMetrics(p *Problems) {
 	if c.Metrics.PublishInterval != nil {
 		c.nonNegative(p, "metrics.publish_interval", *c.Metrics.PublishInterval)
+	}
+}
+
+func (c *Config) checkControl(p *Problems) {
+	for i, k := range c.Control.Keys {
+		path := fmt.Sprintf("control.keys[%d]", i)
+		var pk minisign.PublicKey
+		if err := pk.UnmarshalText([]byte(k.Key)); err != nil {
+			p.add(c.pos, path+".key", "not a minisign public key: %v", err)
+		}
+		if !fleet.Role(k.Role).Valid() {
+			p.add(c.pos, path+".role", "%q is not a role: want viewer, operator or admin", k.Role)
+		}
 	}
 }
 

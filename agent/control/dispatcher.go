@@ -35,6 +35,8 @@ type Dispatcher struct {
 	actionWait  time.Duration
 	classify    func(error) *fleet.Error
 	cache       *replyCache
+	keys        *fleet.Keyring // nil: requests need no signature
+	replay      *replayGuard
 	started     time.Time
 	handlers    map[string]handler // fleet's command table, implemented
 	follows     *followSet
@@ -94,6 +96,9 @@ func New(dev string, deps Deps, opts ...Option) (*Dispatcher, error) {
 		o(d)
 	}
 	d.cache = newReplyCache(d.clock, 0, 0)
+	if d.replay == nil {
+		d.replay = newReplayGuard(0)
+	}
 	d.started = d.clock.Now()
 	handlers, err := fromTable(d.implementations())
 	if err != nil {
@@ -143,8 +148,12 @@ func (d *Dispatcher) wait() error {
 func (d *Dispatcher) Handle(ctx context.Context, payload []byte) ([]byte, bool) {
 	req, perr := fleet.DecodeRequest(payload, d.limit, d.clock.Now())
 	if perr != nil {
-		d.log.Warn("refused request", "id", req.ID, "cmd", req.Cmd, "code", perr.Code, "err", perr.Message)
-		return d.publish(req, fleet.EncodeError(req.ID, perr)), true
+		return d.refuse(req, perr), true
+	}
+	if d.keys != nil {
+		if reply, sent, done := d.admitSigned(req); done {
+			return reply, sent
+		}
 	}
 	cached, claim := d.cache.Claim(req.From, req.ID)
 	switch claim {
@@ -186,6 +195,12 @@ func (d *Dispatcher) execute(ctx context.Context, req fleet.Request) (reply []by
 		return fleet.EncodeError(req.ID, pe), false
 	}
 	return fleet.EncodeResult(req.ID, res), true
+}
+
+// refuse logs why req is not run and publishes the error reply.
+func (d *Dispatcher) refuse(req fleet.Request, e *fleet.Error) []byte {
+	d.log.Warn("refused request", "id", req.ID, "cmd", req.Cmd, "from", req.From, "code", e.Code, "err", e.Message)
+	return d.publish(req, fleet.EncodeError(req.ID, e))
 }
 
 // publish sends an encoded reply on the reply topic of req and returns it.

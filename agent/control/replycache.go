@@ -87,6 +87,22 @@ func (c *replyCache) Claim(from, id string) ([]byte, claimState) {
 	return nil, claimNew
 }
 
+// Lookup reports what the cache knows of request id from sender from,
+// without registering it: claimNew when nothing.
+func (c *replyCache) Lookup(from, id string) ([]byte, claimState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expire(c.clock.Now())
+	el, ok := c.entries[cacheKey(from, id)]
+	switch {
+	case !ok:
+		return nil, claimNew
+	case el.Value.(*cacheEntry).done:
+		return el.Value.(*cacheEntry).payload, claimDone
+	}
+	return nil, claimInFlight
+}
+
 // Complete stores the final reply's payload of a claimed request. A
 // request whose entry was evicted meanwhile is stored anew.
 func (c *replyCache) Complete(from, id string, payload []byte) {

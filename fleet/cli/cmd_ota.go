@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/drover-iot/drover/ota/sign"
 	"github.com/drover-iot/drover/ota/transfer"
 )
 
@@ -23,47 +20,8 @@ func (a *app) otaCmd() *cobra.Command {
 		Use:   "ota",
 		Short: "Signed over-the-air updates: keys, publish, push, status, rollouts, gc",
 	}
-	cmd.AddCommand(a.otaKeygenCmd(), a.otaPublishCmd(), a.otaPushCmd(), a.otaStatusCmd(),
+	cmd.AddCommand(a.keygenCmd("ota"), a.otaPublishCmd(), a.otaPushCmd(), a.otaStatusCmd(),
 		a.otaRolloutCmd(), a.otaGCCmd())
-	return cmd
-}
-
-func (a *app) otaKeygenCmd() *cobra.Command {
-	var out string
-	var encrypt bool
-	cmd := &cobra.Command{
-		Use:   "keygen [--out DIR] [--encrypt]",
-		Short: "Make a minisign key pair (ota.key, ota.pub) for signing updates",
-		Args:  cobra.NoArgs,
-	}
-	cmd.Flags().StringVar(&out, "out", ".", "directory of ota.key and ota.pub")
-	cmd.Flags().BoolVar(&encrypt, "encrypt", false, "encrypt the secret key with the password in $"+keyPasswordEnv)
-	cmd.RunE = run(func(*cobra.Command, []string) error {
-		password := ""
-		if encrypt {
-			if password = a.opts.Getenv(keyPasswordEnv); password == "" {
-				return usageErrorf("--encrypt needs the password in $%s", keyPasswordEnv)
-			}
-		}
-		kp, err := sign.GenerateKey(password)
-		if err != nil {
-			return err
-		}
-		keyPath, pubPath := filepath.Join(out, "ota.key"), filepath.Join(out, "ota.pub")
-		if err := writeNew(keyPath, kp.Secret, 0o600); err != nil {
-			return err
-		}
-		if err := writeNew(pubPath, kp.Public, 0o644); err != nil {
-			return err
-		}
-		pub, err := sign.ParsePublicKey(string(kp.Public))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.opts.Stdout, "key id %s\nsecret key: %s\npublic key: %s\n\nagent config:\nota:\n  trusted_keys:\n    - %s\n",
-			kp.ID, keyPath, pubPath, pub.String())
-		return nil
-	})
 	return cmd
 }
 

@@ -12,8 +12,13 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/client"
+	"github.com/drover-iot/drover/ota/sign"
 )
+
+// signingKeyPasswordEnv holds the password of an encrypted --signing-key.
+const signingKeyPasswordEnv = "DROVER_SIGNING_KEY_PASSWORD"
 
 // Options are the process environment of a fleetctl run.
 type Options struct {
@@ -102,7 +107,8 @@ func NewCommand(opts Options) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
-		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.topCmd(), a.versionCmd())
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.topCmd(),
+		a.keygenCmd("drover"), a.aclCmd(), a.enrollCmd(), a.versionCmd())
 	return root
 }
 
@@ -121,7 +127,28 @@ func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 func (a *app) dial(ctx context.Context) (*client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
-	return client.Dial(ctx, a.s.clientOptions())
+	opts := a.s.clientOptions()
+	signer, err := a.signer()
+	if err != nil {
+		return nil, err
+	}
+	if signer != nil {
+		opts.Signer = signer
+	}
+	return client.Dial(ctx, opts)
+}
+
+// signer loads --signing-key (nil when none is set): it signs requests, and
+// documents with fleet.SignDocument.
+func (a *app) signer() (fleet.Signer, error) {
+	if a.s.SigningKey == "" {
+		return nil, nil
+	}
+	k, err := sign.LoadPrivateKey(a.s.SigningKey, a.opts.Getenv(signingKeyPasswordEnv))
+	if err != nil {
+		return nil, usageErrorf("--signing-key: %v", err)
+	}
+	return k, nil
 }
 
 // withClient dials the broker and calls fn, all within --timeout.

@@ -26,6 +26,8 @@ type Settings struct {
 	Key        string        `yaml:"key"`
 	ServerName string        `yaml:"server-name"`
 	Insecure   bool          `yaml:"insecure"`
+	// SigningKey is a minisign secret key file that signs every request.
+	SigningKey string `yaml:"signing-key"`
 }
 
 // Output formats.
@@ -64,6 +66,7 @@ func (s *Settings) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&s.Key, "key", "", "PEM file of the TLS client key")
 	fl.StringVar(&s.ServerName, "server-name", "", "name expected in the broker's certificate")
 	fl.BoolVar(&s.Insecure, "insecure", false, "skip verification of the broker's certificate")
+	fl.StringVar(&s.SigningKey, "signing-key", "", "minisign secret key that signs every request (password in $"+signingKeyPasswordEnv+" when encrypted)")
 }
 
 // fields maps flag names to the settings' fields.
@@ -72,6 +75,7 @@ func (s *Settings) fields() map[string]any {
 		"broker": &s.Broker, "timeout": &s.Timeout, "output": &s.Output, "prefix": &s.Prefix,
 		"username": &s.Username, "password": &s.Password, "ca": &s.CA, "cert": &s.Cert,
 		"key": &s.Key, "server-name": &s.ServerName, "insecure": &s.Insecure,
+		"signing-key": &s.SigningKey, "signing_key": &s.SigningKey,
 	}
 }
 

@@ -52,6 +52,9 @@ type Options struct {
 	Clock clockwork.Clock
 	// Concurrency bounds the requests FanOut has in flight. Default: 64.
 	Concurrency int
+	// Signer, when set, signs every request (for devices configured with
+	// control keys). Default: nil (requests are not signed).
+	Signer fleet.Signer
 }
 
 // Client is a controller connected to the broker. It is safe for concurrent use.

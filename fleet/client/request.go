@@ -73,7 +73,23 @@ func (c *Client) newRequest(ctx context.Context, dev, cmd string, args any) (fle
 		exp := deadline.UTC()
 		req.Exp = &exp
 	}
+	if c.opts.Signer != nil {
+		c.sign(dev, &req)
+	}
 	return req, nil
+}
+
+// SignedValidity is the longest exp a signed request is given: half the
+// most a device accepts, leaving room for clocks that disagree.
+const SignedValidity = fleet.MaxSignedValidity / 2
+
+// sign signs req for dev, bounding its exp to SignedValidity from now.
+func (c *Client) sign(dev string, req *fleet.Request) {
+	limit := c.clock.Now().Add(SignedValidity).UTC()
+	if req.Exp == nil || req.Exp.After(limit) {
+		req.Exp = &limit
+	}
+	fleet.SignRequest(c.opts.Signer, dev, req)
 }
 
 func (c *Client) await(ctx context.Context, dev string, req fleet.Request, p *pendingRequest, onProgress ProgressFunc) (fleet.Reply, error) {

@@ -5,6 +5,8 @@
 package sign
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"strings"
@@ -121,3 +123,20 @@ func (k PublicKey) ID() string { return FormatID(k.key.ID()) }
 
 // String returns the base64 line of the key, as put in trusted_keys.
 func (k PublicKey) String() string { return k.key.String() }
+
+// SignEd25519 returns the plain Ed25519 signature of msg (the message
+// signature inside a legacy minisign signature), so that the key can sign
+// commands and documents (it implements fleet.Signer).
+func (k PrivateKey) SignEd25519(msg []byte) []byte {
+	var s minisign.Signature
+	_ = s.UnmarshalText(minisign.SignWithComments(k.key, msg, "", "")) // the library's own output parses
+	return s.Signature[:]
+}
+
+// Ed25519 returns the raw Ed25519 public key, which verifies what
+// SignEd25519 made.
+func (k PublicKey) Ed25519() ed25519.PublicKey {
+	raw, _ := base64.StdEncoding.DecodeString(k.key.String()) // the library's own encoding
+	const header = 10                                         // algorithm (2 bytes), key id (8 bytes)
+	return ed25519.PublicKey(raw[header:])
+}
