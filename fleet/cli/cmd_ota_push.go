@@ -28,7 +28,7 @@ func (a *app) otaPushCmd() *cobra.Command {
 		Short:       "Ask devices to apply an artifact now (ota.apply), showing their progress",
 	}
 	cmd.Flags().StringVar(&artifact, "artifact", defaultArtifact, "artifact to apply")
-	cmd.Flags().StringVar(&selector, "selector", "", "devices whose labels match k=v[,k=v]")
+	cmd.Flags().StringVar(&selector, "selector", "", "devices whose labels match a label selector (k=v, k!=v, k in (a,b), !k; comma = and)")
 	cmd.Flags().DurationVar(&wait, "wait", defaultOTAWait, "how long to wait for the devices")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
 		c, err := a.dial(cmd.Context())

@@ -194,7 +194,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestInitialSelector(t *testing.T) {
-	if _, err := New(Config{Selector: "nope"}); !errors.Is(err, fleet.ErrBadSelector) {
+	if _, err := New(Config{Selector: "nope in"}); !errors.Is(err, fleet.ErrBadSelector) {
 		t.Fatalf("New with a bad selector = %v, want ErrBadSelector", err)
 	}
 }
