@@ -132,7 +132,7 @@ func TestCommands(t *testing.T) {
 		{"extra arg", []string{"sensors", "pi", "gw"}, 2, nil, "sensors takes 1 argument(s), got 2 (gw)", false},
 		{"bad device id", []string{"status", "Pi/#"}, 2, nil, "invalid device id", false},
 		{"bad output", []string{"devices", "-o", "xml"}, 2, nil, "--output", false},
-		{"bad selector", []string{"devices", "-l", "room"}, 2, nil, "selector", false},
+		{"bad selector", []string{"devices", "-l", "room in"}, 2, nil, "selector", false},
 		{"ping needs targets", []string{"ping"}, 2, nil, "--all", false},
 		{"timeout exits 3", []string{"ping", "ghost", "--timeout", "300ms"}, 3, []string{"ghost", "timed out"}, "1 of 1 devices failed", false},
 		{"unreachable exits 3", []string{"devices", "--broker", "tcp://127.0.0.1:1", "--timeout", "2s"}, 3, nil, "unreachable", false},
