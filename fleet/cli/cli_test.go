@@ -129,7 +129,7 @@ func TestCommands(t *testing.T) {
 		{"missing arg", []string{"status"}, 2, nil, "status needs a device id: fleetctl status DEV", false},
 		{"missing name", []string{"task", "stop", "pi"}, 2, nil, "task stop needs a name: fleetctl task stop DEV NAME", false},
 		{"missing both", []string{"schedule", "rm"}, 2, nil, "schedule rm needs a device id and a name", false},
-		{"extra arg", []string{"sensors", "pi", "gw"}, 2, nil, "sensors takes 1 argument(s), got 2 (gw)", false},
+		{"extra arg", []string{"task", "stop", "-l", "room=lab", "a", "b"}, 2, nil, "task stop takes 1 argument(s), got 2 (b)", false},
 		{"bad device id", []string{"status", "Pi/#"}, 2, nil, "invalid device id", false},
 		{"bad output", []string{"devices", "-o", "xml"}, 2, nil, "--output", false},
 		{"bad selector", []string{"devices", "-l", "room in"}, 2, nil, "selector", false},

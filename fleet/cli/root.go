@@ -59,6 +59,7 @@ type app struct {
 	flags      Settings  // bound to the global flags
 	configPath string
 	s          Settings // resolved in PersistentPreRunE
+	parallel   int      // requests in flight of a fan-out; 0: the client's default
 }
 
 // Execute runs fleetctl with args and returns its exit code.
@@ -121,7 +122,9 @@ func run(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 func (a *app) dial(ctx context.Context) (*client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
-	return client.Dial(ctx, a.s.clientOptions())
+	o := a.s.clientOptions()
+	o.Concurrency = a.parallel
+	return client.Dial(ctx, o)
 }
 
 // withClient dials the broker and calls fn, all within --timeout.
@@ -134,15 +137,6 @@ func (a *app) withClient(ctx context.Context, fn func(context.Context, *client.C
 	}
 	defer c.Close()
 	return fn(ctx, c)
-}
-
-// query sends one request and prints its result of type T.
-func query[T any](a *app, cmd *cobra.Command, dev, command string, args any, tableFn func(T) *table) error {
-	var res T
-	if err := a.call(cmd.Context(), dev, command, args, &res); err != nil {
-		return err
-	}
-	return a.out(res, func() *table { return tableFn(res) })
 }
 
 // call sends one request and decodes its result into result (may be nil).
