@@ -21,14 +21,16 @@ const defaultOTAWait = 15 * time.Minute
 
 func (a *app) otaPushCmd() *cobra.Command {
 	var artifact, selector string
+	var all bool
 	var wait time.Duration
 	cmd := &cobra.Command{
-		Use:         "push DEV...|--selector k=v --artifact A",
+		Use:         "push DEV...|-l SELECTOR|--all --artifact A",
 		Annotations: sends(fleet.CmdOTAApply, fleet.CmdOTAStatus),
 		Short:       "Ask devices to apply an artifact now (ota.apply), showing their progress",
 	}
 	cmd.Flags().StringVar(&artifact, "artifact", defaultArtifact, "artifact to apply")
-	cmd.Flags().StringVar(&selector, "selector", "", "devices whose labels match a label selector (k=v, k!=v, k in (a,b), !k; comma = and)")
+	cmd.Flags().BoolVar(&all, "all", false, "every device")
+	cmd.Flags().StringVarP(&selector, "selector", "l", "", "devices whose labels match a label selector (k=v, k!=v, k in (a,b), !k; comma = and)")
 	cmd.Flags().DurationVar(&wait, "wait", defaultOTAWait, "how long to wait for the devices")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
 		c, err := a.dial(cmd.Context())
@@ -36,7 +38,7 @@ func (a *app) otaPushCmd() *cobra.Command {
 			return err
 		}
 		defer c.Close()
-		devs, err := a.targets(cmd.Context(), c, args, selector)
+		devs, err := a.targets(cmd.Context(), c, args, selector, all)
 		if err != nil {
 			return err
 		}
@@ -47,10 +49,11 @@ func (a *app) otaPushCmd() *cobra.Command {
 	return cmd
 }
 
-// targets are the named devices, or those the selector matches.
-func (a *app) targets(ctx context.Context, c *client.Client, names []string, selector string) ([]string, error) {
-	if (len(names) == 0) == (selector == "") {
-		return nil, usageErrorf("name devices or give --selector, not both")
+// targets are the named devices, or those the selector (every device
+// with all) matches.
+func (a *app) targets(ctx context.Context, c *client.Client, names []string, selector string, all bool) ([]string, error) {
+	if n := btoi(len(names) > 0) + btoi(selector != "") + btoi(all); n != 1 {
+		return nil, usageErrorf("name devices, or give -l/--selector or --all: one of them")
 	}
 	for _, d := range names {
 		if err := fleet.ValidDeviceID(d); err != nil {
@@ -72,9 +75,16 @@ func (a *app) targets(ctx context.Context, c *client.Client, names []string, sel
 		names = append(names, d.ID)
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no device matches %q", selector)
+		return nil, noDevicesError{selector}
 	}
 	return names, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // push sends ota.apply to every device at once and shows their progress.

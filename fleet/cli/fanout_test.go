@@ -47,6 +47,7 @@ func TestFanOut(t *testing.T) {
 		{"selector and all", []string{"status", "-l", "room=lab", "--all"}, 2, nil, "not both"},
 		{"bad parallel", []string{"status", "--all", "--parallel", "0"}, 2, nil, "--parallel 0"},
 		{"bad selector", []string{"status", "-l", "room in (a"}, 2, nil, "bad selector"},
+		{"ping selector", []string{"ping", "-l", "room=lab"}, 0, []string{"gone    -      lost", " ok"}, ""},
 		{"follow many", []string{"logs", "--all", "-f"}, 2, nil, "-f follows one device"},
 	}
 	for _, tt := range tests {
