@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -134,63 +133,28 @@ func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact strin
 }
 
 func (a *app) otaStatusCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:         "status [DEV]",
+	var f targetFlags
+	cmd := &cobra.Command{
+		Use:         "status [DEV...|-l SELECTOR|--all]",
 		Annotations: sends(fleet.CmdOTAStatus),
-		Short:       "Show the OTA state of a device, or of every online device",
-		Args:        cobra.MaximumNArgs(1),
+		Short:       "Show the OTA state of devices (default: every device, those not online listed as skipped)",
+		Args: func(cmd *cobra.Command, args []string) error {
+			f.all = f.all || len(args) == 0 && f.selector == "" // the default: every device
+			return f.deviceArgs()(cmd, args)
+		},
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
-				devs := args
-				if len(devs) == 0 {
-					var err error
-					if devs, err = onlineDevices(ctx, c); err != nil {
-						return err
-					}
-				}
-				rows := map[string]state.Record{}
-				var errs []error
-				for _, res := range c.FanOut(ctx, devs, fleet.CmdOTAStatus, nil) {
-					var rec state.Record
-					if err := res.Reply.Decode(&rec); res.Err != nil || err != nil {
-						errs = append(errs, fmt.Errorf("%s: %w", res.Device, errors.Join(res.Err, err)))
-						continue
-					}
-					rows[res.Device] = rec
-				}
-				if err := a.out(rows, func() *table { return otaTable(devs, rows) }); err != nil {
-					return err
-				}
-				return errors.Join(errs...)
-			})
+			return fanQuery(a, cmd, &f, args, fleet.CmdOTAStatus, nil, view[state.Record]{many: true, table: otaRow})
 		}),
 	}
+	f.bind(cmd)
+	return cmd
 }
 
-func onlineDevices(ctx context.Context, c *client.Client) ([]string, error) {
-	all, err := c.Devices(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, d := range all {
-		if d.State == fleet.StateOnline || d.State == fleet.StateUpdating {
-			out = append(out, d.ID)
-		}
-	}
-	return out, nil
-}
-
-func otaTable(devs []string, rows map[string]state.Record) *table {
-	t := &table{header: []string{"DEVICE", "STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
-	for _, d := range devs {
-		r, ok := rows[d]
-		if !ok {
-			continue
-		}
-		t.add(d, string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
-			versionBuild(r.FromVersion, r.FromBuild), progressText(r), orDash(firstLine(r.Reason)))
-	}
+// otaRow is one device's OTA state as a table row.
+func otaRow(r state.Record) *table {
+	t := &table{header: []string{"STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
+	t.add(string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
+		versionBuild(r.FromVersion, r.FromBuild), progressText(r), orDash(firstLine(r.Reason)))
 	return t
 }
 

@@ -68,8 +68,8 @@ func deviceUse(verb, rest string) string {
 }
 
 // resolve lists the targets: the ids as given, or the devices with
-// retained state that the selector matches, naturally sorted, those not
-// online marked skipped. ErrNoDevices when the selector matches none.
+// retained state that the selector matches, naturally sorted, those
+// neither online nor updating marked skipped. ErrNoDevices when the selector matches none.
 func (f *targetFlags) resolve(ctx context.Context, c *client.Client, ids []string) ([]target, error) {
 	if !f.bySelection() {
 		out := make([]target, len(ids))
@@ -90,7 +90,7 @@ func (f *targetFlags) resolve(ctx context.Context, c *client.Client, ids []strin
 	sortNatural(devs, func(d client.Device) string { return d.ID })
 	out := make([]target, len(devs))
 	for i, d := range devs {
-		out[i] = target{id: d.ID, state: d.State, skip: d.State != fleet.StateOnline}
+		out[i] = target{id: d.ID, state: d.State, skip: d.State != fleet.StateOnline && d.State != fleet.StateUpdating}
 	}
 	return out, nil
 }
