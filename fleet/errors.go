@@ -15,7 +15,8 @@ var (
 	ErrBadReply = errors.New("fleet: malformed reply")
 	// ErrBadLevel reports a level name that ParseLevel does not know.
 	ErrBadLevel = errors.New("fleet: unknown level")
-	// ErrBadSelector means a label selector is not of the form k=v[,k=v].
+	// ErrBadSelector means a label selector does not follow the Kubernetes
+	// label-selector syntax (k=v, k!=v, k in (a,b), k notin (a,b), k, !k).
 	ErrBadSelector = errors.New("fleet: bad selector")
 	// ErrBadPayload means a device's state, info, status or telemetry
 	// message could not be read.

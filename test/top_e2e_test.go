@@ -165,9 +165,9 @@ func TestTopOnceASCII(t *testing.T) {
 }
 
 func TestTopBadSelector(t *testing.T) {
-	out, code := fleetctl(t, "tcp://127.0.0.1:1", "top", "--once", "-l", "room")
+	out, code := fleetctl(t, "tcp://127.0.0.1:1", "top", "--once", "-l", "room in")
 	if code != 2 || !strings.Contains(out, "--selector") {
-		t.Fatalf("top -l room: exit %d, want 2 (usage)\n%s", code, out)
+		t.Fatalf("top -l \"room in\": exit %d, want 2 (usage)\n%s", code, out)
 	}
 }
 

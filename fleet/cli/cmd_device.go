@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,22 +15,21 @@ import (
 
 func (a *app) statusCmd() *cobra.Command {
 	var debug bool
+	var f targetFlags
 	cmd := &cobra.Command{
-		Use:         "status DEV [--debug]",
+		Use:         deviceUse("status", "[--debug]"),
 		Annotations: sends(fleet.CmdStatus),
-		Short:       "Show the tasks, services, jobs and sensors of a device",
-		Args:        exactArgs("DEV"),
+		Short:       "Show the tasks, services, jobs and sensors of devices",
+		Args:        f.deviceArgs(),
 	}
+	f.bind(cmd)
 	cmd.Flags().BoolVar(&debug, "debug", false, "show args, restarts, errors with stacks and schedules")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
-		var snap fleet.StatusResult
-		if err := a.call(cmd.Context(), args[0], fleet.CmdStatus, nil, &snap); err != nil {
-			return err
-		}
-		if a.s.Output != OutputTable {
-			return a.out(snap, nil)
-		}
-		return statustext.RenderText(a.opts.Stdout, snap, statustext.TextOptions{Debug: debug, Now: a.opts.Clock.Now()})
+		return fanQuery(a, cmd, &f, args, fleet.CmdStatus, nil, view[fleet.StatusResult]{
+			block: func(w io.Writer, snap fleet.StatusResult) error {
+				return statustext.RenderText(w, snap, statustext.TextOptions{Debug: debug, Now: a.opts.Clock.Now()})
+			},
+		})
 	})
 	return cmd
 }
@@ -60,15 +60,18 @@ func firstLine(s string) string {
 }
 
 func (a *app) infoCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:         "info DEV",
+	var f targetFlags
+	cmd := &cobra.Command{
+		Use:         deviceUse("info", ""),
 		Annotations: sends(fleet.CmdInfo),
-		Short:       "Show a device's birth document (version, platform, labels, capabilities)",
-		Args:        exactArgs("DEV"),
+		Short:       "Show devices' birth documents (version, platform, labels, capabilities)",
+		Args:        f.deviceArgs(),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return query(a, cmd, args[0], fleet.CmdInfo, nil, infoTable)
+			return fanQuery(a, cmd, &f, args, fleet.CmdInfo, nil, view[fleet.InfoDoc]{table: infoTable})
 		}),
 	}
+	f.bind(cmd)
+	return cmd
 }
 
 func infoTable(i fleet.InfoDoc) *table {
@@ -92,15 +95,18 @@ func infoTable(i fleet.InfoDoc) *table {
 
 func (a *app) sensorsCmd() *cobra.Command {
 	var sensor string
+	var f targetFlags
 	cmd := &cobra.Command{
-		Use:         "sensors DEV [--sensor NAME]",
+		Use:         deviceUse("sensors", "[--sensor NAME]"),
 		Annotations: sends(fleet.CmdSensorsRead),
-		Short:       "Read a device's sensors now",
-		Args:        exactArgs("DEV"),
+		Short:       "Read devices' sensors now",
+		Args:        f.deviceArgs(),
 	}
+	f.bind(cmd)
 	cmd.Flags().StringVar(&sensor, "sensor", "", "read only this sensor")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
-		return query(a, cmd, args[0], fleet.CmdSensorsRead, fleet.SensorsArgs{Sensor: sensor}, sensorsTable)
+		return fanQuery(a, cmd, &f, args, fleet.CmdSensorsRead, fleet.SensorsArgs{Sensor: sensor},
+			view[fleet.SensorsResult]{table: sensorsTable})
 	})
 	return cmd
 }
@@ -115,43 +121,40 @@ func sensorsTable(res fleet.SensorsResult) *table {
 }
 
 func (a *app) configCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:         "config DEV",
+	var f targetFlags
+	cmd := &cobra.Command{
+		Use:         deviceUse("config", ""),
 		Annotations: sends(fleet.CmdConfigGet),
-		Short:       "Show a device's effective configuration (secrets redacted)",
-		Args:        exactArgs("DEV"),
+		Short:       "Show devices' effective configuration (secrets redacted)",
+		Args:        f.deviceArgs(),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			var res fleet.ConfigResult
-			if err := a.call(cmd.Context(), args[0], fleet.CmdConfigGet, nil, &res); err != nil {
-				return err
-			}
-			if a.s.Output == OutputTable {
-				return emit(a.opts.Stdout, OutputYAML, res.Config, nil)
-			}
-			return a.out(res, nil)
+			return fanQuery(a, cmd, &f, args, fleet.CmdConfigGet, nil, view[fleet.ConfigResult]{
+				block: func(w io.Writer, res fleet.ConfigResult) error { return emit(w, OutputYAML, res.Config, nil) },
+			})
 		}),
 	}
+	f.bind(cmd)
+	return cmd
 }
 
 // agentCmd groups commands that act on the agent process itself.
 func (a *app) agentCmd() *cobra.Command {
-	group := &cobra.Command{Use: "agent", Short: "Act on a device's agent process"}
-	group.AddCommand(&cobra.Command{
-		Use:         "restart DEV",
+	group := &cobra.Command{Use: "agent", Short: "Act on devices' agent processes"}
+	var f targetFlags
+	restart := &cobra.Command{
+		Use:         deviceUse("restart", ""),
 		Annotations: sends(fleet.CmdAgentRestart),
 		Short:       "Stop the agent cleanly and start it again (same binary, re-exec)",
-		Args:        exactArgs("DEV"),
+		Args:        f.deviceArgs(),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			var res fleet.AckResult
-			if err := a.call(cmd.Context(), args[0], fleet.CmdAgentRestart, nil, &res); err != nil {
-				return err
-			}
-			return a.out(res, func() *table {
-				t := &table{header: []string{"DEVICE", "RESULT"}}
-				t.add(args[0], orDash(res.Message))
+			return fanQuery(a, cmd, &f, args, fleet.CmdAgentRestart, nil, view[fleet.AckResult]{many: true, table: func(res fleet.AckResult) *table {
+				t := &table{header: []string{"RESULT"}}
+				t.add(orDash(res.Message))
 				return t
-			})
+			}})
 		}),
-	})
+	}
+	f.bind(restart)
+	group.AddCommand(restart)
 	return group
 }

@@ -20,7 +20,7 @@ func (a *app) devicesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&selector, "selector", "l", "", "only devices whose labels match k=v[,k=v]")
+	fl.StringVarP(&selector, "selector", "l", "", "only devices whose labels match a label selector (k=v, k!=v, k in (a,b), !k; comma = and)")
 	fl.StringSliceVar(&forget, "forget", nil, "clear the retained state, info and status of these offline or lost devices")
 	fl.BoolVar(&force, "force", false, "with --forget: forget devices that are online too")
 	cmd.RunE = run(func(cmd *cobra.Command, _ []string) error {

@@ -22,12 +22,14 @@ const followTTL = 30
 func (a *app) logsCmd() *cobra.Command {
 	var args fleet.LogsArgs
 	var follow bool
+	var f targetFlags
 	cmd := &cobra.Command{
-		Use:         "logs DEV [-n N] [--grep RE] [--level L] [--source S] [-f]",
+		Use:         deviceUse("logs", "[-n N] [--grep RE] [--level L] [--source S] [-f]"),
 		Annotations: sends(fleet.CmdLogs, fleet.CmdLogFollow, fleet.CmdPing),
-		Short:       "Print a device's journal, optionally following it",
-		Args:        exactArgs("DEV"),
+		Short:       "Print devices' journals, or follow one",
+		Args:        f.deviceArgs(),
 	}
+	f.bind(cmd)
 	fl := cmd.Flags()
 	fl.IntVarP(&args.N, "lines", "n", 50, "number of most recent records")
 	fl.StringVar(&args.Grep, "grep", "", "only records whose message matches this regular expression")
@@ -40,20 +42,18 @@ func (a *app) logsCmd() *cobra.Command {
 		}
 		// -n 0 asks for no old records; an unset -n leaves the default.
 		none := fl.Changed("lines") && args.N == 0
-		if follow {
+		one := !f.bySelection() && len(pos) == 1
+		switch {
+		case follow && !one:
+			return usageErrorf("-f follows one device: give one device id")
+		case follow:
 			return a.follow(cmd.Context(), pos[0], args, none)
+		case none && one:
+			return nil
 		}
-		if none {
-			return validDevice(pos[0])
-		}
-		var res fleet.LogsResult
-		if err := a.call(cmd.Context(), pos[0], fleet.CmdLogs, args, &res); err != nil {
-			return err
-		}
-		if a.s.Output == OutputTable {
-			return printRecords(a.opts.Stdout, res.Records)
-		}
-		return a.out(res, nil)
+		return fanQuery(a, cmd, &f, pos, fleet.CmdLogs, args, view[fleet.LogsResult]{
+			block: func(w io.Writer, res fleet.LogsResult) error { return printRecords(w, res.Records) },
+		})
 	})
 	return cmd
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,14 +20,16 @@ const defaultOTAWait = 15 * time.Minute
 
 func (a *app) otaPushCmd() *cobra.Command {
 	var artifact, selector string
+	var all bool
 	var wait time.Duration
 	cmd := &cobra.Command{
-		Use:         "push DEV...|--selector k=v --artifact A",
+		Use:         "push DEV...|-l SELECTOR|--all --artifact A",
 		Annotations: sends(fleet.CmdOTAApply, fleet.CmdOTAStatus),
 		Short:       "Ask devices to apply an artifact now (ota.apply), showing their progress",
 	}
 	cmd.Flags().StringVar(&artifact, "artifact", defaultArtifact, "artifact to apply")
-	cmd.Flags().StringVar(&selector, "selector", "", "devices whose labels match k=v[,k=v]")
+	cmd.Flags().BoolVar(&all, "all", false, "every device")
+	cmd.Flags().StringVarP(&selector, "selector", "l", "", "devices whose labels match a label selector (k=v, k!=v, k in (a,b), !k; comma = and)")
 	cmd.Flags().DurationVar(&wait, "wait", defaultOTAWait, "how long to wait for the devices")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
 		c, err := a.dial(cmd.Context())
@@ -36,7 +37,7 @@ func (a *app) otaPushCmd() *cobra.Command {
 			return err
 		}
 		defer c.Close()
-		devs, err := a.targets(cmd.Context(), c, args, selector)
+		devs, err := a.targets(cmd.Context(), c, args, selector, all)
 		if err != nil {
 			return err
 		}
@@ -47,10 +48,11 @@ func (a *app) otaPushCmd() *cobra.Command {
 	return cmd
 }
 
-// targets are the named devices, or those the selector matches.
-func (a *app) targets(ctx context.Context, c *client.Client, names []string, selector string) ([]string, error) {
-	if (len(names) == 0) == (selector == "") {
-		return nil, usageErrorf("name devices or give --selector, not both")
+// targets are the named devices, or those the selector (every device
+// with all) matches.
+func (a *app) targets(ctx context.Context, c *client.Client, names []string, selector string, all bool) ([]string, error) {
+	if n := btoi(len(names) > 0) + btoi(selector != "") + btoi(all); n != 1 {
+		return nil, usageErrorf("name devices, or give -l/--selector or --all: one of them")
 	}
 	for _, d := range names {
 		if err := fleet.ValidDeviceID(d); err != nil {
@@ -72,9 +74,16 @@ func (a *app) targets(ctx context.Context, c *client.Client, names []string, sel
 		names = append(names, d.ID)
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no device matches %q", selector)
+		return nil, noDevicesError{selector}
 	}
 	return names, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // push sends ota.apply to every device at once and shows their progress.
@@ -124,63 +133,28 @@ func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact strin
 }
 
 func (a *app) otaStatusCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:         "status [DEV]",
+	var f targetFlags
+	cmd := &cobra.Command{
+		Use:         "status [DEV...|-l SELECTOR|--all]",
 		Annotations: sends(fleet.CmdOTAStatus),
-		Short:       "Show the OTA state of a device, or of every online device",
-		Args:        cobra.MaximumNArgs(1),
+		Short:       "Show the OTA state of devices (default: every device, those not online listed as skipped)",
+		Args: func(cmd *cobra.Command, args []string) error {
+			f.all = f.all || len(args) == 0 && f.selector == "" // the default: every device
+			return f.deviceArgs()(cmd, args)
+		},
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
-				devs := args
-				if len(devs) == 0 {
-					var err error
-					if devs, err = onlineDevices(ctx, c); err != nil {
-						return err
-					}
-				}
-				rows := map[string]state.Record{}
-				var errs []error
-				for _, res := range c.FanOut(ctx, devs, fleet.CmdOTAStatus, nil) {
-					var rec state.Record
-					if err := res.Reply.Decode(&rec); res.Err != nil || err != nil {
-						errs = append(errs, fmt.Errorf("%s: %w", res.Device, errors.Join(res.Err, err)))
-						continue
-					}
-					rows[res.Device] = rec
-				}
-				if err := a.out(rows, func() *table { return otaTable(devs, rows) }); err != nil {
-					return err
-				}
-				return errors.Join(errs...)
-			})
+			return fanQuery(a, cmd, &f, args, fleet.CmdOTAStatus, nil, view[state.Record]{many: true, table: otaRow})
 		}),
 	}
+	f.bind(cmd)
+	return cmd
 }
 
-func onlineDevices(ctx context.Context, c *client.Client) ([]string, error) {
-	all, err := c.Devices(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, d := range all {
-		if d.State == fleet.StateOnline || d.State == fleet.StateUpdating {
-			out = append(out, d.ID)
-		}
-	}
-	return out, nil
-}
-
-func otaTable(devs []string, rows map[string]state.Record) *table {
-	t := &table{header: []string{"DEVICE", "STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
-	for _, d := range devs {
-		r, ok := rows[d]
-		if !ok {
-			continue
-		}
-		t.add(d, string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
-			versionBuild(r.FromVersion, r.FromBuild), progressText(r), orDash(firstLine(r.Reason)))
-	}
+// otaRow is one device's OTA state as a table row.
+func otaRow(r state.Record) *table {
+	t := &table{header: []string{"STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
+	t.add(string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
+		versionBuild(r.FromVersion, r.FromBuild), progressText(r), orDash(firstLine(r.Reason)))
 	return t
 }
 

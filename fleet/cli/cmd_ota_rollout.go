@@ -41,7 +41,7 @@ func (a *app) otaRolloutCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.artifact, "artifact", defaultArtifact, "artifact to roll out")
-	fl.StringVar(&f.selector, "selector", "", "devices whose labels match k=v[,k=v] (default: all)")
+	fl.StringVar(&f.selector, "selector", "", "devices whose labels match a label selector (k=v, k!=v, k in (a,b), !k; comma = and) (default: all)")
 	fl.StringVar(&f.waves, "waves", "10,50,100", "cumulative percentages of the devices, ending at 100")
 	fl.IntVar(&f.canary, "canary", 1, "devices updated first")
 	fl.Float64Var(&f.maxFailures, "max-failures", 10, "percent of failed devices (among those reached) that stops the rollout")

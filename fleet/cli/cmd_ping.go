@@ -35,19 +35,29 @@ type pingTarget struct {
 
 func (a *app) pingCmd() *cobra.Command {
 	var all, includeOffline bool
+	var selector string
 	cmd := &cobra.Command{
-		Use:         "ping DEV...|--all [--include-offline]",
+		Use:         "ping DEV...|-l SELECTOR|--all [--include-offline]",
 		Annotations: sends(fleet.CmdPing),
 		Short:       "Measure the round-trip time to devices",
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "ping every device whose retained state is online; list the others")
-	cmd.Flags().BoolVar(&includeOffline, "include-offline", false, "with --all: ping devices that are not online too")
+	cmd.Flags().BoolVar(&includeOffline, "include-offline", false, "with --all or -l: ping devices that are not online too")
+	cmd.Flags().StringVarP(&selector, "selector", "l", "", "devices whose labels match a selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
+		sel, err := fleet.ParseSelector(selector)
+		switch {
+		case err != nil:
+			return usageErrorf("%v", err)
+		case all && selector != "":
+			return usageErrorf("give -l or --all, not both")
+		}
+		all = all || selector != ""
 		switch {
 		case all == (len(args) > 0):
 			return usageErrorf("give device ids or --all, not both or neither")
 		case includeOffline && !all:
-			return usageErrorf("--include-offline goes with --all")
+			return usageErrorf("--include-offline goes with --all or -l")
 		}
 		if err := validDevices(args); err != nil {
 			return err
@@ -56,7 +66,7 @@ func (a *app) pingCmd() *cobra.Command {
 			if !all {
 				return a.printPings(a.pingIDs(ctx, c, args))
 			}
-			targets, err := allTargets(ctx, c, includeOffline)
+			targets, err := allTargets(ctx, c, sel, includeOffline)
 			if err != nil {
 				return err
 			}
@@ -87,13 +97,14 @@ func (a *app) pingIDs(ctx context.Context, c *client.Client, ids []string) ([]pi
 	})
 }
 
-// allTargets lists every device with retained state, naturally sorted;
-// only the online ones are pinged unless includeOffline.
-func allTargets(ctx context.Context, c *client.Client, includeOffline bool) ([]pingTarget, error) {
+// allTargets lists every device with retained state that sel matches,
+// naturally sorted; only the online ones are pinged unless includeOffline.
+func allTargets(ctx context.Context, c *client.Client, sel fleet.Selector, includeOffline bool) ([]pingTarget, error) {
 	devs, err := c.Devices(ctx, client.DefaultSettle)
 	if err != nil {
 		return nil, err
 	}
+	devs = client.FilterDevices(devs, sel)
 	sortNatural(devs, func(d client.Device) string { return d.ID })
 	targets := make([]pingTarget, len(devs))
 	for i, d := range devs {

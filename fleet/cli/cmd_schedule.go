@@ -13,31 +13,15 @@ import (
 
 func (a *app) scheduleCmd() *cobra.Command {
 	group := &cobra.Command{Use: "schedule", Short: "List and change a device's scheduled jobs", Args: cobra.NoArgs}
-	group.AddCommand(&cobra.Command{
-		Use:         "ls DEV",
-		Aliases:     []string{"list"},
-		Short:       "List the scheduled jobs of a device",
-		Annotations: sends(fleet.CmdScheduleList),
-		Args:        exactArgs("DEV"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return a.jobs(cmd, args[0], fleet.CmdScheduleList, nil)
-		}),
-	}, a.scheduleAddCmd())
+	group.AddCommand(a.nameCmd(action{"ls", fleet.CmdScheduleList, "List the scheduled jobs of devices"}, false, a.jobs),
+		a.scheduleAddCmd())
 	for _, act := range []action{
 		{"rm", fleet.CmdScheduleRemove, "Remove a job"},
 		{"pause", fleet.CmdSchedulePause, "Pause a job (persisted)"},
 		{"resume", fleet.CmdScheduleResume, "Resume a paused job"},
 		{"run", fleet.CmdScheduleRun, "Run a job now, outside its schedule"},
 	} {
-		group.AddCommand(&cobra.Command{
-			Use:         act.verb + " DEV NAME",
-			Short:       act.short,
-			Annotations: sends(act.cmd),
-			Args:        exactArgs("DEV", "NAME"),
-			RunE: run(func(cmd *cobra.Command, args []string) error {
-				return a.jobs(cmd, args[0], act.cmd, fleet.NameArgs{Name: args[1]})
-			}),
-		})
+		group.AddCommand(a.nameCmd(act, true, a.jobs))
 	}
 	return group
 }
@@ -45,12 +29,14 @@ func (a *app) scheduleCmd() *cobra.Command {
 func (a *app) scheduleAddCmd() *cobra.Command {
 	var add fleet.ScheduleAddArgs
 	var kv []string
+	var f targetFlags
 	cmd := &cobra.Command{
-		Use:         `add DEV NAME --spec "every 10s" --handler HANDLER [--arg k=v]...`,
+		Use:         deviceUse("add", `NAME --spec "every 10s" --handler HANDLER [--arg k=v]...`),
 		Annotations: sends(fleet.CmdScheduleAdd),
-		Short:       "Add a job that runs a handler registered on the device",
-		Args:        exactArgs("DEV", "NAME"),
+		Short:       "Add a job that runs a handler registered on the devices",
+		Args:        f.deviceArgs("NAME"),
 	}
+	f.bind(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&add.Spec, "spec", "", `schedule, e.g. "every 10s", "every day at 03:00", "cron 0 4 * * 1"`)
 	fl.StringVar(&add.Job, "handler", "", "name of a handler registered on the device (log, unit.restart, ...)")
@@ -58,14 +44,15 @@ func (a *app) scheduleAddCmd() *cobra.Command {
 	_ = fl.MarkHidden("job") // deprecated; warned about on stderr, not on stdout as cobra would
 	fl.StringArrayVar(&kv, "arg", nil, "handler argument k=v (repeatable)")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
-		add.Name = args[1]
+		ids, rest := f.split(args, 1)
+		add.Name = rest[0]
 		if fl.Changed("job") {
 			fmt.Fprintln(a.opts.Stderr, "Flag --job is deprecated: use --handler")
 		}
 		if err := checkScheduleAdd(&add, kv, a.opts.Clock.Now()); err != nil {
 			return err
 		}
-		return a.jobs(cmd, args[0], fleet.CmdScheduleAdd, add)
+		return a.jobs(cmd, &f, ids, fleet.CmdScheduleAdd, add)
 	})
 	return cmd
 }
@@ -96,15 +83,13 @@ func checkScheduleAdd(add *fleet.ScheduleAddArgs, kv []string, now time.Time) er
 	return nil
 }
 
-// jobs sends a schedule.* command and prints the jobs of its result in
+// jobs sends a schedule.* command and prints the jobs of each result in
 // natural order of their names.
-func (a *app) jobs(cmd *cobra.Command, dev, command string, args any) error {
-	var r fleet.JobsResult
-	if err := a.call(cmd.Context(), dev, command, args, &r); err != nil {
-		return err
-	}
-	sortNatural(r.Jobs, func(j fleet.Job) string { return j.Name })
-	return a.out(r, func() *table { return a.jobsTable(r.Jobs) })
+func (a *app) jobs(cmd *cobra.Command, f *targetFlags, ids []string, command string, args any) error {
+	return fanQuery(a, cmd, f, ids, command, args, view[fleet.JobsResult]{
+		prepare: func(r *fleet.JobsResult) { sortNatural(r.Jobs, func(j fleet.Job) string { return j.Name }) },
+		table:   func(r fleet.JobsResult) *table { return a.jobsTable(r.Jobs) },
+	})
 }
 
 func (a *app) jobsTable(jobs []fleet.Job) *table {

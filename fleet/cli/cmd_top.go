@@ -15,7 +15,7 @@ func (a *app) topCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Selector, "selector", "l", "", "show only devices whose labels match k=v[,k=v] (/ changes it)")
+	fl.StringVarP(&opts.Selector, "selector", "l", "", "show only devices whose labels match a label selector such as role=pump,site in (a,b) (/ changes it)")
 	fl.BoolVar(&opts.ASCII, "ascii", false, "plain ASCII without colours (the default when TERM=dumb)")
 	fl.BoolVar(&opts.Once, "once", false, "print one frame once the retained state is in, and exit")
 	cmd.RunE = run(func(cmd *cobra.Command, _ []string) error {

@@ -32,39 +32,49 @@ func (a *app) serviceCmd() *cobra.Command {
 // unitGroup builds "<noun> ls DEV" and "<noun> <verb> DEV NAME".
 func (a *app) unitGroup(noun, short, listCmd string, actions []action) *cobra.Command {
 	group := &cobra.Command{Use: noun, Short: short, Args: cobra.NoArgs}
-	group.AddCommand(&cobra.Command{
-		Use:         "ls DEV",
-		Aliases:     []string{"list"},
-		Annotations: sends(listCmd),
-		Short:       "List the " + noun + "s of a device",
-		Args:        exactArgs("DEV"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return a.units(cmd, args[0], listCmd, nil)
-		}),
-	})
+	group.AddCommand(a.nameCmd(action{"ls", listCmd, "List the " + noun + "s of devices"}, false, a.units))
 	for _, act := range actions {
-		group.AddCommand(&cobra.Command{
-			Use:         act.verb + " DEV NAME",
-			Short:       act.short,
-			Annotations: sends(act.cmd),
-			Args:        exactArgs("DEV", "NAME"),
-			RunE: run(func(cmd *cobra.Command, args []string) error {
-				return a.units(cmd, args[0], act.cmd, fleet.NameArgs{Name: args[1]})
-			}),
-		})
+		group.AddCommand(a.nameCmd(act, true, a.units))
 	}
 	return group
 }
 
-// units sends a task.* or service.* command and prints the units of its
-// result in natural order of their names.
-func (a *app) units(cmd *cobra.Command, dev, command string, args any) error {
-	var r fleet.UnitsResult
-	if err := a.call(cmd.Context(), dev, command, args, &r); err != nil {
-		return err
+// nameCmd builds "<verb> DEV...|-l SEL|--all [NAME]": a command that sends
+// act.cmd, with NameArgs when withName, and prints through send.
+func (a *app) nameCmd(act action, withName bool, send func(*cobra.Command, *targetFlags, []string, string, any) error) *cobra.Command {
+	var f targetFlags
+	names, rest := []string(nil), ""
+	if withName {
+		names, rest = []string{"NAME"}, "NAME"
 	}
-	sortNatural(r.Units, func(u fleet.Unit) string { return u.Name })
-	return a.out(r, func() *table { return a.unitsTable(r.Units) })
+	cmd := &cobra.Command{
+		Use:         deviceUse(act.verb, rest),
+		Short:       act.short,
+		Annotations: sends(act.cmd),
+		Args:        f.deviceArgs(names...),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			ids, more := f.split(args, len(names))
+			var req any
+			if withName {
+				req = fleet.NameArgs{Name: more[0]}
+			}
+			return send(cmd, &f, ids, act.cmd, req)
+		}),
+	}
+	if act.verb == "ls" {
+		cmd.Aliases = []string{"list"}
+	}
+	f.bind(cmd)
+	return cmd
+}
+
+// units sends a task.* or service.* command and prints the units of each
+// result in natural order of their names.
+func (a *app) units(cmd *cobra.Command, f *targetFlags, ids []string, command string, args any) error {
+	return fanQuery(a, cmd, f, ids, command, args, view[fleet.UnitsResult]{
+		prepare: func(r *fleet.UnitsResult) { sortNatural(r.Units, func(u fleet.Unit) string { return u.Name }) },
+		table:   func(r fleet.UnitsResult) *table { return a.unitsTable(r.Units) },
+	})
 }
 
 func (a *app) unitsTable(units []fleet.Unit) *table {

@@ -53,13 +53,16 @@ func (e runError) Unwrap() error { return e.err }
 func ExitCode(err error) int {
 	var fe *fleet.Error
 	var re runError
+	var fo fanOutError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &fo):
+		return fo.exitCode()
 	case errors.Is(err, ErrUsage):
 		return ExitUsage
 	case errors.Is(err, client.ErrTimeout), errors.Is(err, client.ErrUnreachable), errors.Is(err, ErrUnknownDevice),
-		errors.Is(err, context.DeadlineExceeded):
+		errors.Is(err, ErrNoDevices), errors.Is(err, context.DeadlineExceeded):
 		return ExitUnreachable
 	case errors.As(err, &fe):
 		return ExitDeviceError
@@ -90,3 +93,45 @@ func (e *deviceFailures) Error() string {
 }
 
 func (e *deviceFailures) Unwrap() []error { return []error{errDeviceFailures, e.worst} }
+
+// ErrNoDevices means a selector (or --all) matched no device with retained
+// state (exit code 3: none could be reached).
+var ErrNoDevices = errors.New("cli: no device matches")
+
+type noDevicesError struct{ selector string }
+
+func (e noDevicesError) Error() string {
+	if e.selector == "" {
+		return "no device has retained state on the broker"
+	}
+	return fmt.Sprintf("no device matches the selector %q", e.selector)
+}
+
+func (e noDevicesError) Is(target error) bool { return target == ErrNoDevices }
+
+// fanOutError summarises a fan-out whose rows already list each failed and
+// skipped device; its exit code is 1 when some device was reached and 3
+// when none was.
+type fanOutError struct {
+	failed, skipped, total int
+	reached                bool
+}
+
+func (e fanOutError) Error() string {
+	msg := fmt.Sprintf("%d of %d devices failed", e.failed, e.total)
+	if e.skipped > 0 {
+		msg += fmt.Sprintf(", %d skipped (not online)", e.skipped)
+	}
+	if !e.reached {
+		msg += ": none could be reached"
+	}
+	return msg
+}
+
+// exitCode is 1 when some device was reached, else 3.
+func (e fanOutError) exitCode() int {
+	if e.reached {
+		return ExitDeviceError
+	}
+	return ExitUnreachable
+}

@@ -108,9 +108,13 @@ func TestOTAStatusOfAllDevices(t *testing.T) {
 			t.Errorf("ota status without a device: missing %q in\n%s", want, out)
 		}
 	}
-	var rows map[string]state.Record
-	if err := json.Unmarshal([]byte(e.ok("ota", "status", "-o", "json")), &rows); err != nil || len(rows) != 2 {
-		t.Fatalf("ota status -o json: %v rows, err %v", len(rows), err)
+	var rows []struct {
+		Device string      `json:"device"`
+		State  state.State `json:"state"`
+	}
+	if err := json.Unmarshal([]byte(e.ok("ota", "status", "-o", "json")), &rows); err != nil || len(rows) != 2 ||
+		rows[0].Device != "gw" || rows[0].State != state.Failed || rows[1].Device != "pi" {
+		t.Fatalf("ota status -o json: %+v, err %v", rows, err)
 	}
 }
 

@@ -64,6 +64,7 @@ type app struct {
 	flags      Settings  // bound to the global flags
 	configPath string
 	s          Settings // resolved in PersistentPreRunE
+	parallel   int      // requests in flight of a fan-out; 0: the client's default
 }
 
 // Execute runs fleetctl with args and returns its exit code.
@@ -128,6 +129,7 @@ func (a *app) dial(ctx context.Context) (*client.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.s.Timeout)
 	defer cancel()
 	opts := a.s.clientOptions()
+	opts.Concurrency = a.parallel
 	signer, err := a.signer()
 	if err != nil {
 		return nil, err
@@ -161,15 +163,6 @@ func (a *app) withClient(ctx context.Context, fn func(context.Context, *client.C
 	}
 	defer c.Close()
 	return fn(ctx, c)
-}
-
-// query sends one request and prints its result of type T.
-func query[T any](a *app, cmd *cobra.Command, dev, command string, args any, tableFn func(T) *table) error {
-	var res T
-	if err := a.call(cmd.Context(), dev, command, args, &res); err != nil {
-		return err
-	}
-	return a.out(res, func() *table { return tableFn(res) })
 }
 
 // call sends one request and decodes its result into result (may be nil).

@@ -80,7 +80,7 @@ func TestParseSelector(t *testing.T) {
 		{"a=1,b=2", map[string]string{"a": "1"}, false, false},
 		{"a=", map[string]string{"a": ""}, true, false},
 		{"a=1", map[string]string{"a": "2"}, false, false},
-		{"a", nil, false, true},
+		{"a", nil, false, false},
 		{"=1", nil, false, true},
 	}
 	for _, tt := range tests {

@@ -166,10 +166,13 @@ func TestSortKeys(t *testing.T) {
 func TestFilter(t *testing.T) {
 	m, _, _ := newTestModel(t, false)
 	key(m, "/")
-	typeText(m, "room")
+	typeText(m, "room in")
 	key(m, "enter")
-	if m.mode != modeFilter || !errors.Is(m.filter.set("room"), fleet.ErrBadSelector) || !strings.Contains(m.View(), "not key=value") {
+	if m.mode != modeFilter || !errors.Is(m.filter.set("room in"), fleet.ErrBadSelector) || !strings.Contains(m.View(), "bad selector") {
 		t.Fatalf("a bad selector did not keep the prompt with an error:\n%s", m.View())
+	}
+	for range len(" in") {
+		key(m, "backspace")
 	}
 	typeText(m, "=lab")
 	key(m, "enter")
@@ -194,7 +197,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestInitialSelector(t *testing.T) {
-	if _, err := New(Config{Selector: "nope"}); !errors.Is(err, fleet.ErrBadSelector) {
+	if _, err := New(Config{Selector: "nope in"}); !errors.Is(err, fleet.ErrBadSelector) {
 		t.Fatalf("New with a bad selector = %v, want ErrBadSelector", err)
 	}
 }
