@@ -36,7 +36,8 @@ type otaPart struct {
 	conn    *otaConn
 	log     *slog.Logger
 	metrics *otaMetrics
-	trial   *apply.Trial
+	trial   *apply.Trial // a candidate to supervise (Run returns ErrTrial)
+	pipe    *os.File     // set when this process is the candidate on trial
 
 	mu       sync.Mutex
 	progress func(state.Record) // of the running ota.apply, if any
@@ -78,20 +79,49 @@ func (a *Agent) otaDep() control.OTA {
 }
 
 // bootOTA settles an interrupted update, first thing in Run. It returns
-// ErrRestart when Boot rolled back and the old binary must be executed.
+// ErrTrial when a candidate waits for its trial. A process that runs on
+// trial (started by the old version with the health pipe) leaves the OTA
+// record alone: the old version decides.
 func (a *Agent) bootOTA() error {
 	if a.ota == nil {
 		return nil
 	}
-	trial, err := a.ota.u.Boot()
-	if errors.Is(err, apply.ErrRolledBack) {
-		return ErrRestart
+	if a.ota.pipe = apply.TrialPipe(); a.ota.pipe != nil {
+		a.ota.log.Info("ota: running on trial under the previous version", "until", a.ota.u.Status().TrialUntil)
+		return nil
 	}
+	trial, err := a.ota.u.Boot()
 	if err != nil {
 		a.ota.log.Error("ota: boot", "err", err)
 	}
-	a.ota.trial = trial
+	if trial != nil {
+		a.ota.trial = trial
+		return ErrTrial
+	}
 	return nil
+}
+
+// SuperviseTrial runs the OTA trial after Run returned ErrTrial: the
+// candidate runs as a child while this process, the old version, feeds
+// systemd's watchdog and decides. It returns ErrRestart when the trial
+// was decided (the binary at the path, committed or old, is to be
+// executed in place) or ctx's error when it was interrupted.
+func (a *Agent) SuperviseTrial(ctx context.Context) error {
+	if a.ota == nil || a.ota.trial == nil {
+		return ErrTrial
+	}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = a.notify.Watchdog(wctx, func() bool { return true }) }()
+	r := a.ota.u.Status()
+	a.ota.log.Info("ota: supervising the trial of the new version", "version", r.Version, "trial", a.cfg.OTA.Trial.D())
+	err := a.ota.trial.Supervise(ctx, os.Args[1:], os.Environ())
+	r = a.ota.u.Status()
+	a.ota.log.Info("ota: trial decided", "state", r.State, "reason", r.Reason, "err", err)
+	if err == nil || errors.Is(err, apply.ErrRolledBack) {
+		return ErrRestart
+	}
+	return err
 }
 
 // otaParts run the trial or resume an interrupted download, and the
@@ -115,11 +145,17 @@ func (a *Agent) otaParts() []part {
 	return ps
 }
 
+// trialReportInterval is how often a process on trial reports its health.
+const trialReportInterval = time.Second
+
 func (o *otaPart) run(ctx context.Context) error {
-	if o.trial != nil {
-		if err := o.trial.Run(ctx, o.health); err != nil && !errors.Is(err, context.Canceled) {
-			o.log.Warn("ota: trial ended", "err", err)
+	if o.pipe != nil {
+		err := apply.Report(ctx, o.pipe, o.a.clock, trialReportInterval, o.health)
+		if err != nil { // the supervising old version is gone: so must we
+			o.log.Error("ota: trial supervisor gone, exiting", "err", err)
+			os.Exit(1)
 		}
+		return nil
 	}
 	if o.u.Status().State == state.Downloading {
 		o.log.Info("ota: resuming the interrupted download")
