@@ -262,11 +262,12 @@ func retainedState(prev, next state.State) (fleet.DeviceState, bool) {
 	return "", false
 }
 
-// exec is the Updater's re-exec: the agent stops cleanly (replies sent,
-// services stopped) and cmd/agent executes the binary again (Reexec), which
-// is now the new version (or, after a rollback, the old one).
+// exec is the Updater's re-exec once a candidate passed its selftest: the
+// agent stops cleanly (replies sent, services stopped) and cmd/agent
+// executes the binary again (Reexec), still the old version, whose Boot
+// then supervises the candidate's trial.
 func (o *otaPart) exec(path string) error {
-	o.log.Info("ota: restarting into the swapped binary", "binary", path)
+	o.log.Info("ota: restarting to supervise the trial of the new version", "binary", path)
 	o.a.requestRestart()
 	return nil
 }

@@ -79,7 +79,7 @@ type Record struct {
 	Boots int `json:"boots,omitempty"`
 	// TrialUntil is when the running trial ends (zero outside a trial).
 	TrialUntil time.Time `json:"trial_until,omitzero"`
-	Progress *Progress `json:"progress,omitempty"`
+	Progress   *Progress `json:"progress,omitempty"`
 }
 
 // Progress of a download.

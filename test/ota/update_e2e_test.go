@@ -65,7 +65,7 @@ func TestUpdateSucceeds(t *testing.T) {
 	d := e.device("dev1")
 	e.publish("v2", "v2", "2")
 	out := fleetctlOK(t, e.mq.url(), "ota", "push", "dev1")
-	for _, want := range []string{"downloading 100%", "installing", "restarting"} {
+	for _, want := range []string{"downloading 100%", "staged", "restarting"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("push output lacks %q:\n%s", want, out)
 		}

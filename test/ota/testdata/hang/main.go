@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 )
 
 func main() {
@@ -15,5 +16,7 @@ func main() {
 		return
 	}
 	fmt.Fprintln(os.Stderr, "hang: sleeping forever")
-	select {}
+	for {
+		time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock
+	}
 }
