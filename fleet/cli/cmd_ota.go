@@ -49,6 +49,9 @@ func (a *app) otaKeygenCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if err := os.MkdirAll(out, 0o700); err != nil { // the README's first command names a new dir
+			return err
+		}
 		keyPath, pubPath := filepath.Join(out, "ota.key"), filepath.Join(out, "ota.pub")
 		if err := writeNew(keyPath, kp.Secret, 0o600); err != nil {
 			return err

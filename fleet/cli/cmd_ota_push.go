@@ -148,7 +148,7 @@ func (a *app) otaStatusCmd() *cobra.Command {
 					}
 					rows[res.Device] = rec
 				}
-				if err := a.out(rows, func() *table { return otaTable(devs, rows) }); err != nil {
+				if err := a.out(rows, func() *table { return otaTable(devs, rows, a.opts.Clock.Now()) }); err != nil {
 					return err
 				}
 				return errors.Join(errs...)
@@ -171,7 +171,7 @@ func onlineDevices(ctx context.Context, c *client.Client) ([]string, error) {
 	return out, nil
 }
 
-func otaTable(devs []string, rows map[string]state.Record) *table {
+func otaTable(devs []string, rows map[string]state.Record, now time.Time) *table {
 	t := &table{header: []string{"DEVICE", "STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
 	for _, d := range devs {
 		r, ok := rows[d]
@@ -179,7 +179,7 @@ func otaTable(devs []string, rows map[string]state.Record) *table {
 			continue
 		}
 		t.add(d, string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
-			versionBuild(r.FromVersion, r.FromBuild), progressText(r), orDash(firstLine(r.Reason)))
+			versionBuild(r.FromVersion, r.FromBuild), progressText(r, now), orDash(firstLine(r.Reason)))
 	}
 	return t
 }
@@ -191,7 +191,11 @@ func versionBuild(v string, b uint64) string {
 	return fmt.Sprintf("%s (%d)", v, b)
 }
 
-func progressText(r state.Record) string {
+// progressText is the download's progress, or the time left of a trial.
+func progressText(r state.Record, now time.Time) string {
+	if r.State == state.Trial && !r.TrialUntil.IsZero() {
+		return fmt.Sprintf("trial, %s left", max(r.TrialUntil.Sub(now), 0).Round(time.Second))
+	}
 	if r.Progress == nil || r.Progress.Total == 0 {
 		return "-"
 	}

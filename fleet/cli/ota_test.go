@@ -304,3 +304,18 @@ func retainedEnvelope(t *testing.T, url, topic string) []byte {
 		return nil
 	}
 }
+
+// TestKeygenCreatesDir: the README's first OTA command names a directory
+// that does not exist yet; keygen creates it, private (0700).
+func TestKeygenCreatesDir(t *testing.T) {
+	e := newOTAEnv(t)
+	dir := filepath.Join(t.TempDir(), "home", ".drover")
+	e.ok("ota", "keygen", "--out", dir)
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("dir %v (err %v), want mode 0700", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ota.key")); err != nil {
+		t.Fatal(err)
+	}
+}
