@@ -36,6 +36,7 @@ type otaPart struct {
 	conn    *otaConn
 	log     *slog.Logger
 	metrics *otaMetrics
+	mem     memGuard     // the update-time memory limit
 	trial   *apply.Trial // a candidate to supervise (Run returns ErrTrial)
 	pipe    *os.File     // set when this process is the candidate on trial
 
@@ -52,7 +53,7 @@ func (a *Agent) buildOTA() error {
 	if len(a.cfg.OTA.TrustedKeys) == 0 {
 		return nil
 	}
-	o := &otaPart{a: a, log: a.log.With("component", "ota")}
+	o := &otaPart{a: a, log: a.log.With("component", "ota"), mem: memGuard{budget: updateMemoryBudget}}
 	o.conn = newOTAConn(a.otaClientOptions, o.log)
 	u, err := ota.New(ota.Config{
 		StateDir: filepath.Join(a.cfg.DataDir, otaDir), Prefix: a.cfg.Prefix,
@@ -159,9 +160,9 @@ func (o *otaPart) run(ctx context.Context) error {
 	}
 	if o.u.Status().State == state.Downloading {
 		o.log.Info("ota: resuming the interrupted download")
-		restore := limitMemory(updateMemoryBudget)
+		release := o.mem.acquire()
 		err := o.u.Resume(ctx)
-		restore()
+		release()
 		o.conn.Close()
 		if err != nil && !errors.Is(err, context.Canceled) {
 			o.log.Warn("ota: resume", "err", err)
@@ -201,10 +202,11 @@ func (o *otaPart) Apply(ctx context.Context, artifact string, progress func(stat
 	o.progress = progress
 	o.mu.Unlock()
 	// Chunks are garbage as soon as they are written: a memory limit while
-	// the update runs keeps the peak RSS near the chunk window.
-	restore := limitMemory(updateMemoryBudget)
+	// an update runs keeps the peak RSS near the chunk window; memGuard
+	// restores it once, when the last overlapping request ends.
+	release := o.mem.acquire()
 	defer func() {
-		restore()
+		release()
 		o.mu.Lock()
 		o.progress = nil
 		o.mu.Unlock()
