@@ -77,7 +77,8 @@ func (a *app) targets(ctx context.Context, c *client.Client, names []string, sel
 	return names, nil
 }
 
-// push sends ota.apply to every device at once and shows their progress.
+// push sends ota.apply to every device at once and shows their progress;
+// a refusal's reason is printed once, on the device's line.
 func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifact string) error {
 	view := a.newProgressView(devs)
 	var wg sync.WaitGroup
@@ -92,10 +93,9 @@ func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifac
 	wg.Wait()
 	view.close()
 	failed := 0
-	for i, err := range errs {
+	for _, err := range errs {
 		if err != nil {
-			failed++
-			fmt.Fprintf(a.opts.Stderr, "%s: %v\n", devs[i], err)
+			failed++ // its reason is on the device's progress line already
 		}
 	}
 	if failed > 0 {

@@ -55,6 +55,9 @@ func TestRefusals(t *testing.T) {
 			if code != 1 || !strings.Contains(out, tt.reason) {
 				t.Errorf("push: exit %d, want 1 with the reason %q:\n%s", code, tt.reason, out)
 			}
+			if n := linesWith(out, tt.reason); n != 1 {
+				t.Errorf("push printed the reason on %d lines, want once:\n%s", n, out)
+			}
 			_, rec := settled(t, e.client, "dev1", "v1")
 			if rec.State != state.Failed || !strings.HasPrefix(rec.Reason, tt.reason+": ") {
 				t.Errorf("ota record %s %q, want failed with reason %s", rec.State, rec.Reason, tt.reason)
@@ -95,4 +98,15 @@ func tamperManifest(t testing.TB, broker, artifact string) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// linesWith counts the lines of out that contain s.
+func linesWith(out, s string) int {
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, s) {
+			n++
+		}
+	}
+	return n
 }
