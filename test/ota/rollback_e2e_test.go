@@ -44,8 +44,15 @@ func TestKillDuringUpdate(t *testing.T) {
 		id := "kill" + string(rune('a'+i))
 		d := e.device(id)
 		pushed := push(e.client, id)
-		delay := time.Duration(rand.IntN(6000)) * time.Millisecond // download, selftest and 3 s trial
-		time.Sleep(delay)                                          // the random moment of the kill, not a synchronisation
+		if i%2 == 1 { // every other kill lands after the download: selftest, restart or trial
+			eventually(t, waitFor, id+" past its download", func() (bool, string) {
+				var rec state.Record
+				_ = query(e.client, id, fleet.CmdOTAStatus, &rec)
+				return rec.State != state.Idle && rec.State != state.Downloading, string(rec.State)
+			})
+		}
+		delay := time.Duration(rand.IntN(3000)) * time.Millisecond
+		time.Sleep(delay) // the random moment of the kill, not a synchronisation
 		var rec state.Record
 		_ = query(e.client, id, fleet.CmdOTAStatus, &rec)
 		d.kill()
