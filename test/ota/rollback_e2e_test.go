@@ -47,7 +47,9 @@ func TestKillDuringUpdate(t *testing.T) {
 		if i%2 == 1 { // every other kill lands after the download: selftest, restart or trial
 			eventually(t, waitFor, id+" past its download", func() (bool, string) {
 				var rec state.Record
-				_ = query(e.client, id, fleet.CmdOTAStatus, &rec)
+				if err := query(e.client, id, fleet.CmdOTAStatus, &rec); err != nil {
+					return false, err.Error()
+				}
 				return rec.State != state.Idle && rec.State != state.Downloading, string(rec.State)
 			})
 		}
