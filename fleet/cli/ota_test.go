@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -317,5 +318,29 @@ func TestKeygenCreatesDir(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ota.key")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPublishPlatformFromELF: publish labels a binary with the os/arch of
+// its ELF header (this test binary's), and refuses a flag that contradicts it.
+func TestPublishPlatformFromELF(t *testing.T) {
+	e := newOTAEnv(t)
+	out := filepath.Join(t.TempDir(), "manifest.json")
+	e.ok("ota", "publish", os.Args[0], "--version", "v2", "--build", "2", "--prepare", out)
+	var m struct{ OS, Arch string }
+	b, err := os.ReadFile(out)
+	if err != nil || json.Unmarshal(b, &m) != nil || m.OS != "linux" || m.Arch != runtime.GOARCH {
+		t.Fatalf("manifest %s (err %v), want linux/%s", b, err, runtime.GOARCH)
+	}
+	other := map[string]string{"arm64": "amd64"}[runtime.GOARCH]
+	if other == "" {
+		other = "arm64"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, _, errOut := e.run(ctx, "ota", "publish", os.Args[0], "--version", "v2", "--build", "2",
+		"--prepare", out, "--arch", other)
+	if code != 2 || !strings.Contains(errOut, "contradicts") {
+		t.Fatalf("publish --arch %s of a %s binary: exit %d, %s", other, runtime.GOARCH, code, errOut)
 	}
 }

@@ -48,7 +48,13 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) publish(binary, version, build string, extra ...string) string {
 	e.t.Helper()
-	args := append([]string{"ota", "publish", bins[binary], "--version", version, "--build", build, "--key", e.key}, extra...)
+	return e.publishFile(bins[binary], version, build, extra...)
+}
+
+// publishFile publishes the file at path.
+func (e *env) publishFile(path, version, build string, extra ...string) string {
+	e.t.Helper()
+	args := append([]string{"ota", "publish", path, "--version", version, "--build", build, "--key", e.key}, extra...)
 	return fleetctlOK(e.t, e.mq.url(), args...)
 }
 
