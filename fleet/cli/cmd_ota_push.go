@@ -107,7 +107,8 @@ func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifac
 func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact string, view progressView) error {
 	r, err := c.RequestProgress(ctx, dev, fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: artifact}, func(p fleet.Reply) {
 		var rec state.Record
-		if json.Unmarshal(p.Progress, &rec) == nil {
+		// A failure is shown once, from the final reply (with its code).
+		if json.Unmarshal(p.Progress, &rec) == nil && rec.State != state.Failed {
 			view.update(dev, rec)
 		}
 	})
