@@ -1,9 +1,8 @@
 package apply
 
 import (
-	"time"
-
 	"fmt"
+	"time"
 
 	"github.com/drover-iot/drover/ota/state"
 )

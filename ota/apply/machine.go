@@ -42,9 +42,6 @@ type Options struct {
 	// TrialWindow is how long the new binary runs on trial: it must report
 	// healthy within it and still be healthy at its end. Default: 2m.
 	TrialWindow time.Duration
-	// HealthInterval is how often the binary on trial reports its health.
-	// Default: 1s.
-	HealthInterval time.Duration
 	// StopTimeout bounds the clean stop of the binary on trial before it is
 	// killed. Default: 60s.
 	StopTimeout time.Duration
@@ -77,7 +74,6 @@ func (o Options) withDefaults() (Options, error) {
 	setDefault(&o.SelftestTimeout, 60*time.Second)
 	setDefault(&o.TrialWindow, 2*time.Minute)
 	setDefault(&o.StopTimeout, 60*time.Second)
-	setDefault(&o.HealthInterval, time.Second)
 	if len(o.SelftestArgs) == 0 {
 		o.SelftestArgs = []string{"selftest"}
 	}
