@@ -42,7 +42,8 @@ func (a *Agent) bootOTA() error {
 // candidate runs as a child while this process, the old version, feeds
 // systemd's watchdog and decides. It returns ErrRestart when the trial
 // was decided (the binary at the path, committed or old, is to be
-// executed in place) or ctx's error when it was interrupted.
+// executed in place), nil when ctx ended it (a stop: the next start counts
+// the interrupted trial), or the error that kept it from running.
 func (a *Agent) SuperviseTrial(ctx context.Context) error {
 	if a.ota == nil || a.ota.trial == nil {
 		return ErrTrial
@@ -55,8 +56,11 @@ func (a *Agent) SuperviseTrial(ctx context.Context) error {
 	err := a.ota.trial.Supervise(ctx, os.Args[1:], os.Environ())
 	r = a.ota.u.Status()
 	a.ota.log.Info("ota: trial decided", "state", r.State, "reason", r.Reason, "err", err)
-	if err == nil || errors.Is(err, apply.ErrRolledBack) {
+	switch {
+	case err == nil || errors.Is(err, apply.ErrRolledBack):
 		return ErrRestart
+	case ctx.Err() != nil:
+		return nil
 	}
 	return err
 }
