@@ -20,4 +20,7 @@ var (
 	// ErrRestart is returned by Run after agent.restart: the caller
 	// re-executes the binary (see Reexec).
 	ErrRestart = errors.New("agent: restart requested")
+	// ErrTrial is returned by Run, before it starts anything, when an OTA
+	// candidate waits for its trial: the caller calls SuperviseTrial.
+	ErrTrial = errors.New("agent: an OTA trial is due")
 )

@@ -36,7 +36,9 @@ type otaPart struct {
 	conn    *otaConn
 	log     *slog.Logger
 	metrics *otaMetrics
-	trial   *apply.Trial
+	mem     memGuard     // the update-time memory limit
+	trial   *apply.Trial // a candidate to supervise (Run returns ErrTrial)
+	pipe    *os.File     // set when this process is the candidate on trial
 
 	mu       sync.Mutex
 	progress func(state.Record) // of the running ota.apply, if any
@@ -51,7 +53,7 @@ func (a *Agent) buildOTA() error {
 	if len(a.cfg.OTA.TrustedKeys) == 0 {
 		return nil
 	}
-	o := &otaPart{a: a, log: a.log.With("component", "ota")}
+	o := &otaPart{a: a, log: a.log.With("component", "ota"), mem: memGuard{budget: updateMemoryBudget}}
 	o.conn = newOTAConn(a.otaClientOptions, o.log)
 	u, err := ota.New(ota.Config{
 		StateDir: filepath.Join(a.cfg.DataDir, otaDir), Prefix: a.cfg.Prefix,
@@ -77,23 +79,6 @@ func (a *Agent) otaDep() control.OTA {
 	return a.ota
 }
 
-// bootOTA settles an interrupted update, first thing in Run. It returns
-// ErrRestart when Boot rolled back and the old binary must be executed.
-func (a *Agent) bootOTA() error {
-	if a.ota == nil {
-		return nil
-	}
-	trial, err := a.ota.u.Boot()
-	if errors.Is(err, apply.ErrRolledBack) {
-		return ErrRestart
-	}
-	if err != nil {
-		a.ota.log.Error("ota: boot", "err", err)
-	}
-	a.ota.trial = trial
-	return nil
-}
-
 // otaParts run the trial or resume an interrupted download, and the
 // CrashAfter test hook.
 func (a *Agent) otaParts() []part {
@@ -116,16 +101,19 @@ func (a *Agent) otaParts() []part {
 }
 
 func (o *otaPart) run(ctx context.Context) error {
-	if o.trial != nil {
-		if err := o.trial.Run(ctx, o.health); err != nil && !errors.Is(err, context.Canceled) {
-			o.log.Warn("ota: trial ended", "err", err)
+	if o.pipe != nil {
+		err := apply.Report(ctx, o.pipe, o.a.clock, trialReportInterval, o.health)
+		if err != nil { // the supervising old version is gone: so must we
+			o.log.Error("ota: trial supervisor gone, exiting", "err", err)
+			os.Exit(1)
 		}
+		return nil
 	}
 	if o.u.Status().State == state.Downloading {
 		o.log.Info("ota: resuming the interrupted download")
-		restore := limitMemory(updateMemoryBudget)
+		release := o.mem.acquire()
 		err := o.u.Resume(ctx)
-		restore()
+		release()
 		o.conn.Close()
 		if err != nil && !errors.Is(err, context.Canceled) {
 			o.log.Warn("ota: resume", "err", err)
@@ -165,10 +153,11 @@ func (o *otaPart) Apply(ctx context.Context, artifact string, progress func(stat
 	o.progress = progress
 	o.mu.Unlock()
 	// Chunks are garbage as soon as they are written: a memory limit while
-	// the update runs keeps the peak RSS near the chunk window.
-	restore := limitMemory(updateMemoryBudget)
+	// an update runs keeps the peak RSS near the chunk window; memGuard
+	// restores it once, when the last overlapping request ends.
+	release := o.mem.acquire()
 	defer func() {
-		restore()
+		release()
 		o.mu.Lock()
 		o.progress = nil
 		o.mu.Unlock()
@@ -226,11 +215,12 @@ func retainedState(prev, next state.State) (fleet.DeviceState, bool) {
 	return "", false
 }
 
-// exec is the Updater's re-exec: the agent stops cleanly (replies sent,
-// services stopped) and cmd/agent executes the binary again (Reexec), which
-// is now the new version (or, after a rollback, the old one).
+// exec is the Updater's re-exec once a candidate passed its selftest: the
+// agent stops cleanly (replies sent, services stopped) and cmd/agent
+// executes the binary again (Reexec), still the old version, whose Boot
+// then supervises the candidate's trial.
 func (o *otaPart) exec(path string) error {
-	o.log.Info("ota: restarting into the swapped binary", "binary", path)
+	o.log.Info("ota: restarting to supervise the trial of the new version", "binary", path)
 	o.a.requestRestart()
 	return nil
 }

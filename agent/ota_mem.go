@@ -3,6 +3,7 @@ package agent
 import (
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 )
 
 // updateMemoryBudget is how much the Go runtime's memory may grow while an
@@ -42,5 +43,37 @@ func limitMemory(budget int64) (restore func()) {
 	return func() {
 		debug.SetGCPercent(prevGC)
 		debug.SetMemoryLimit(prevLimit)
+	}
+}
+
+// memGuard holds the update-time memory limit while at least one update
+// runs: the first acquire sets it, the last release restores the settings
+// from before the first, exactly once, whatever the overlap of the
+// updates (two ota.apply requests, an Apply during a resumed download).
+type memGuard struct {
+	budget  int64
+	mu      sync.Mutex
+	n       int
+	restore func()
+}
+
+// acquire marks one more update under way; release undoes it.
+func (g *memGuard) acquire() (release func()) {
+	g.mu.Lock()
+	if g.n == 0 {
+		g.restore = limitMemory(g.budget)
+	}
+	g.n++
+	g.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(g.release) }
+}
+
+func (g *memGuard) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.n--; g.n == 0 {
+		g.restore()
+		g.restore = nil
 	}
 }

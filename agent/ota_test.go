@@ -204,3 +204,36 @@ func TestAgentOTARefusesUnknownKey(t *testing.T) {
 		t.Fatalf("ota.status after the refusal = %s", r.Result)
 	}
 }
+
+// TestMemGuardOverlapping: two overlapping updates (ota.apply twice, the
+// second refused as busy) end in either order with GOGC and the memory
+// limit restored, exactly once.
+func TestMemGuardOverlapping(t *testing.T) {
+	gc := debug.SetGCPercent(77)
+	limit := debug.SetMemoryLimit(1 << 40)
+	defer func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(limit) }()
+	for _, firstEndsFirst := range []bool{true, false} {
+		g := memGuard{budget: 512 << 10}
+		a, b := g.acquire(), g.acquire()
+		if off := debug.SetGCPercent(-1); off != -1 {
+			t.Errorf("GOGC while updates run = %d, want off", off)
+		}
+		if firstEndsFirst {
+			a()
+		} else {
+			b()
+		}
+		if off := debug.SetGCPercent(-1); off != -1 {
+			t.Errorf("GOGC while one update still runs = %d, want off", off)
+		}
+		a()
+		b()
+		a() // a second call of the same release changes nothing
+		if got := debug.SetGCPercent(77); got != 77 {
+			t.Errorf("GOGC after both = %d, want 77 restored", got)
+		}
+		if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+			t.Errorf("memory limit after both = %d, want restored", got)
+		}
+	}
+}

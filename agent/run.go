@@ -61,7 +61,9 @@ func (a *Agent) run(ctx context.Context) error {
 	bootCtx, cancelBoot := context.WithCancel(ctx)
 	booted := a.boot(bootCtx)
 	restarted := a.wait(ctx)
-	a.notifyStopping()
+	if !restarted { // a restart keeps the PID: systemd must not see a stop
+		a.notifyStopping()
+	}
 	cancelBoot()
 	<-booted
 	err = errors.Join(edge.wait(), a.shutdownUnits(), a.sensors.close())

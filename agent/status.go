@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drover-iot/drover/agent/control"
 	"github.com/drover-iot/drover/agent/mqttlink"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/internal/version"
@@ -66,7 +67,7 @@ func (a *Agent) snapshot() fleet.Snapshot {
 	s.Sensors = a.sensors.Readings()
 	s.SensorErrors = a.sensors.Errors()
 	if a.ota != nil {
-		s.OTA = a.ota.Status()
+		s.OTA = control.WireStatus(a.ota.Status())
 	}
 	return s
 }

@@ -75,8 +75,7 @@ type CommandSpec struct {
 	// Args is the type of the request's args; nil when it takes none.
 	Args reflect.Type
 	// Result is the type of the reply's result; nil when it has no Go
-	// type in this package (the ota.* commands reply with the OTA record
-	// of ota/state).
+	// type in this package.
 	Result reflect.Type
 	// Capability is the feature a device needs to offer the command.
 	Capability Capability
@@ -124,8 +123,8 @@ var commandTable = []CommandSpec{
 	spec[SensorsArgs, SensorsResult](CmdSensorsRead, CapCore, RoleViewer),
 	spec[none, ConfigResult](CmdConfigGet, CapCore, RoleAdmin),
 	spec[none, AckResult](CmdAgentRestart, CapCore, RoleAdmin),
-	spec[OTAApplyArgs, none](CmdOTAApply, CapOTA, RoleAdmin),
-	spec[none, none](CmdOTAStatus, CapOTA, RoleViewer),
+	spec[OTAApplyArgs, OTAStatus](CmdOTAApply, CapOTA, RoleAdmin),
+	spec[none, OTAStatus](CmdOTAStatus, CapOTA, RoleViewer),
 }
 
 // CommandTable returns every v1 command, in protocol order.

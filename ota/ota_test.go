@@ -78,11 +78,15 @@ func TestApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(d.binary)
-	if !bytes.Equal(got, nw) || d.execs != 1 {
-		t.Fatalf("binary updated %v, execs %d", bytes.Equal(got, nw), d.execs)
+	if !bytes.Equal(got, d.old) || d.execs != 1 {
+		t.Fatalf("binary replaced before the trial: %v, execs %d", !bytes.Equal(got, d.old), d.execs)
 	}
-	if r := d.u.Status(); r.State != state.Restarting || r.Version != "2.0" || r.FromVersion != "1.0" {
+	r := d.u.Status()
+	if r.State != state.Restarting || r.Version != "2.0" || r.FromVersion != "1.0" {
 		t.Fatalf("status %+v", r)
+	}
+	if cand, _ := os.ReadFile(r.Candidate); !bytes.Equal(cand, nw) {
+		t.Fatal("the candidate awaiting its trial is not the new binary")
 	}
 }
 
@@ -95,9 +99,9 @@ func TestApplyDelta(t *testing.T) {
 	if err := d.u.Apply(context.Background(), "agent"); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := os.ReadFile(d.binary)
-	if !bytes.Equal(got, nw) || !d.u.Status().Delta {
-		t.Fatalf("delta update: binary updated %v, delta %v", bytes.Equal(got, nw), d.u.Status().Delta)
+	cand, _ := os.ReadFile(d.u.Status().Candidate)
+	if !bytes.Equal(cand, nw) || !d.u.Status().Delta {
+		t.Fatalf("delta update: candidate is the new binary %v, delta %v", bytes.Equal(cand, nw), d.u.Status().Delta)
 	}
 }
 

@@ -105,7 +105,8 @@ func New(cfg Config, sub transfer.Subscriber) (*Updater, error) {
 func (u *Updater) KeyIDs() []string { return u.keys.IDs() }
 
 // Boot finishes or undoes an interrupted update and returns the trial of a
-// new version (nil when there is none). Call it once, first thing at start.
+// candidate to supervise (nil when there is none). Call it once, first
+// thing at start, except in a process that runs on trial (apply.TrialPipe).
 func (u *Updater) Boot() (*apply.Trial, error) { return u.machine.Boot() }
 
 // Status returns the current OTA record (for ota.status and the status

@@ -40,20 +40,33 @@ var otaCodes = map[string]fleet.Code{
 
 // otaApply runs ota.apply: progress replies while it works, then the
 // final record or the refusal with its reason.
-func (d *Dispatcher) otaApply(ctx context.Context, req fleet.Request, args fleet.OTAApplyArgs) (state.Record, error) {
+func (d *Dispatcher) otaApply(ctx context.Context, req fleet.Request, args fleet.OTAApplyArgs) (fleet.OTAStatus, error) {
 	if args.Artifact == "" {
-		return state.Record{}, fleet.Errorf(fleet.CodeBadRequest, "%s needs args.artifact", req.Cmd)
+		return fleet.OTAStatus{}, fleet.Errorf(fleet.CodeBadRequest, "%s needs args.artifact", req.Cmd)
 	}
 	rec, err := d.deps.OTA.Apply(ctx, args.Artifact, d.otaProgress(req))
 	if err != nil {
-		return state.Record{}, d.otaError(err)
+		return fleet.OTAStatus{}, d.otaError(err)
 	}
-	return rec, nil
+	return WireStatus(rec), nil
 }
 
 // otaStatus runs ota.status.
-func (d *Dispatcher) otaStatus(context.Context, fleet.Request, none) (state.Record, error) {
-	return d.deps.OTA.Status(), nil
+func (d *Dispatcher) otaStatus(context.Context, fleet.Request, none) (fleet.OTAStatus, error) {
+	return WireStatus(d.deps.OTA.Status()), nil
+}
+
+// WireStatus is the OTA record as it goes on the wire: versioned, without
+// the device's file paths.
+func WireStatus(r state.Record) fleet.OTAStatus {
+	w := fleet.OTAStatus{V: fleet.OTAStatusVersion, State: string(r.State), Reason: r.Reason, Since: r.Since,
+		Artifact: r.Artifact, Version: r.Version, Build: r.Build, NewSHA256: r.NewSHA256,
+		FromVersion: r.FromVersion, FromBuild: r.FromBuild, OldSHA256: r.OldSHA256,
+		Delta: r.Delta, Boots: r.Boots, TrialUntil: r.TrialUntil}
+	if p := r.Progress; p != nil {
+		w.Progress = &fleet.OTAProgress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Size: p.Size}
+	}
+	return w
 }
 
 // otaProgress returns the progress callback of one ota.apply: it sends a
@@ -67,7 +80,7 @@ func (d *Dispatcher) otaProgress(req fleet.Request) func(state.Record) {
 			return
 		}
 		last, lastPct = r.State, pct
-		d.publish(req, fleet.EncodeProgress(req.ID, r))
+		d.publish(req, fleet.EncodeProgress(req.ID, WireStatus(r)))
 	}
 }
 

@@ -118,3 +118,27 @@ func TestOTACommandsArgsAndStatus(t *testing.T) {
 		checkReply(t, r, fleet.CodeUnavailable, "")
 	}
 }
+
+// TestWireStatusHasNoPaths: the wire shape is versioned and carries no
+// file path of the device, while keeping what the operator reads.
+func TestWireStatusHasNoPaths(t *testing.T) {
+	rec := state.Record{V: 1, State: state.Trial, Version: "v2", Boots: 1, Binary: "/usr/local/bin/drover-agent",
+		Backup: "/usr/local/bin/.drover-agent.old", Candidate: "/usr/local/bin/.drover-agent.new",
+		Progress: &state.Progress{Done: 3, Total: 4}}
+	b, err := json.Marshal(WireStatus(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"binary", "backup", "candidate"} {
+		if _, ok := m[k]; ok || strings.Contains(string(b), "/usr/local/bin") {
+			t.Errorf("wire status %s carries the path %q", b, k)
+		}
+	}
+	if m["v"] != float64(fleet.OTAStatusVersion) || m["state"] != "trial" || m["version"] != "v2" || m["progress"] == nil {
+		t.Errorf("wire status %s lacks v, state, version or progress", b)
+	}
+}

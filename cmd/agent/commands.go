@@ -11,6 +11,7 @@ import (
 
 	"github.com/drover-iot/drover/agent"
 	"github.com/drover-iot/drover/agent/config"
+	"github.com/drover-iot/drover/internal/version"
 )
 
 // selftestBrokerTimeout bounds selftest's broker probe.
@@ -105,7 +106,13 @@ func serve(ctx context.Context, o options, stderr io.Writer) int {
 			return exitFail
 		}
 	}
+	if version.PanicAtStart != "" {
+		panic("test hook: PanicAtStart is set")
+	}
 	err = a.Run(ctx)
+	if errors.Is(err, agent.ErrTrial) {
+		err = a.SuperviseTrial(ctx)
+	}
 	if errors.Is(err, agent.ErrRestart) {
 		err = agent.Reexec()
 	}

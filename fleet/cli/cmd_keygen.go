@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -38,6 +39,9 @@ func (a *app) keygenCmd(defaultName string) *cobra.Command {
 func (a *app) keygen(base, password string) error {
 	kp, err := sign.GenerateKey(password)
 	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(base), 0o700); err != nil { // the README's first command names a new dir
 		return err
 	}
 	keyPath, pubPath := base+".key", base+".pub"

@@ -15,9 +15,13 @@ import (
 // publishOptions turns the flags into transfer.PublishOptions, loading
 // the key or the signed manifest.
 func (a *app) publishOptions(binary string, f publishFlags) (transfer.PublishOptions, error) {
+	goos, goarch, err := platform(binary, f.os, f.arch)
+	if err != nil {
+		return transfer.PublishOptions{}, err
+	}
 	o := transfer.PublishOptions{
 		Topics: transfer.Topics{Prefix: a.s.Prefix, Artifact: f.artifact}, BinaryPath: binary,
-		Version: f.version, Build: f.build, OS: f.os, Arch: f.arch, ChunkSize: f.chunkSize,
+		Version: f.version, Build: f.build, OS: goos, Arch: goarch, ChunkSize: f.chunkSize,
 		DeltaFrom: f.deltaFrom, Expires: f.expires, AllowDowngrade: f.allowDowngrade, Now: a.opts.Clock.Now(),
 	}
 	switch {

@@ -86,7 +86,8 @@ func btoi(b bool) int {
 	return 0
 }
 
-// push sends ota.apply to every device at once and shows their progress.
+// push sends ota.apply to every device at once and shows their progress;
+// a refusal's reason is printed once, on the device's line.
 func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifact string) error {
 	view := a.newProgressView(devs)
 	var wg sync.WaitGroup
@@ -101,10 +102,9 @@ func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifac
 	wg.Wait()
 	view.close()
 	failed := 0
-	for i, err := range errs {
+	for _, err := range errs {
 		if err != nil {
-			failed++
-			fmt.Fprintf(a.opts.Stderr, "%s: %v\n", devs[i], err)
+			failed++ // its reason is on the device's progress line already
 		}
 	}
 	if failed > 0 {
@@ -116,7 +116,8 @@ func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifac
 func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact string, view progressView) error {
 	r, err := c.RequestProgress(ctx, dev, fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: artifact}, func(p fleet.Reply) {
 		var rec state.Record
-		if json.Unmarshal(p.Progress, &rec) == nil {
+		// A failure is shown once, from the final reply (with its code).
+		if json.Unmarshal(p.Progress, &rec) == nil && rec.State != state.Failed {
 			view.update(dev, rec)
 		}
 	})
@@ -143,7 +144,7 @@ func (a *app) otaStatusCmd() *cobra.Command {
 			return f.deviceArgs()(cmd, args)
 		},
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return fanQuery(a, cmd, &f, args, fleet.CmdOTAStatus, nil, view[state.Record]{many: true, table: otaRow})
+			return fanQuery(a, cmd, &f, args, fleet.CmdOTAStatus, nil, view[state.Record]{many: true, table: func(r state.Record) *table { return otaRow(r, a.opts.Clock.Now()) }})
 		}),
 	}
 	f.bind(cmd)
@@ -151,10 +152,10 @@ func (a *app) otaStatusCmd() *cobra.Command {
 }
 
 // otaRow is one device's OTA state as a table row.
-func otaRow(r state.Record) *table {
+func otaRow(r state.Record, now time.Time) *table {
 	t := &table{header: []string{"STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
 	t.add(string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
-		versionBuild(r.FromVersion, r.FromBuild), progressText(r), orDash(firstLine(r.Reason)))
+		versionBuild(r.FromVersion, r.FromBuild), progressText(r, now), orDash(firstLine(r.Reason)))
 	return t
 }
 
@@ -165,7 +166,11 @@ func versionBuild(v string, b uint64) string {
 	return fmt.Sprintf("%s (%d)", v, b)
 }
 
-func progressText(r state.Record) string {
+// progressText is the download's progress, or the time left of a trial.
+func progressText(r state.Record, now time.Time) string {
+	if r.State == state.Trial && !r.TrialUntil.IsZero() {
+		return fmt.Sprintf("trial, %s left", max(r.TrialUntil.Sub(now), 0).Round(time.Second))
+	}
 	if r.Progress == nil || r.Progress.Total == 0 {
 		return "-"
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -306,5 +307,44 @@ func retainedEnvelope(t *testing.T, url, topic string) []byte {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("no retained %s", topic)
 		return nil
+	}
+}
+
+// TestKeygenCreatesDir: the README's first OTA command names a directory
+// that does not exist yet; keygen creates it, private (0700).
+func TestKeygenCreatesDir(t *testing.T) {
+	e := newOTAEnv(t)
+	dir := filepath.Join(t.TempDir(), "home", ".drover")
+	e.ok("ota", "keygen", "--out", dir)
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("dir %v (err %v), want mode 0700", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ota.key")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPublishPlatformFromELF: publish labels a binary with the os/arch of
+// its ELF header (this test binary's), and refuses a flag that contradicts it.
+func TestPublishPlatformFromELF(t *testing.T) {
+	e := newOTAEnv(t)
+	out := filepath.Join(t.TempDir(), "manifest.json")
+	e.ok("ota", "publish", os.Args[0], "--version", "v2", "--build", "2", "--prepare", out)
+	var m struct{ OS, Arch string }
+	b, err := os.ReadFile(out)
+	if err != nil || json.Unmarshal(b, &m) != nil || m.OS != "linux" || m.Arch != runtime.GOARCH {
+		t.Fatalf("manifest %s (err %v), want linux/%s", b, err, runtime.GOARCH)
+	}
+	other := map[string]string{"arm64": "amd64"}[runtime.GOARCH]
+	if other == "" {
+		other = "arm64"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, _, errOut := e.run(ctx, "ota", "publish", os.Args[0], "--version", "v2", "--build", "2",
+		"--prepare", out, "--arch", other)
+	if code != 2 || !strings.Contains(errOut, "contradicts") {
+		t.Fatalf("publish --arch %s of a %s binary: exit %d, %s", other, runtime.GOARCH, code, errOut)
 	}
 }

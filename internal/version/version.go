@@ -25,6 +25,12 @@ var Build = "0"
 // crashes after start" with it to exercise the trial's crash-loop rollback.
 var CrashAfter = ""
 
+// PanicAtStart is a TEST HOOK, never set in a release: when -ldflags sets
+// it to any text, `agent` panics right after loading its configuration,
+// before its OTA code runs (its selftest still passes). The OTA end-to-end
+// tests build a "new version that crashes early" with it.
+var PanicAtStart = ""
+
 // GoVersion is the Go toolchain that built the binary.
 func GoVersion() string { return runtime.Version() }
 

@@ -30,10 +30,16 @@ func TestMain(m *testing.M) {
 }
 
 // script is a fake agent binary: a shell script whose selftest exits with
-// code, padded so binaries differ in size and content.
+// code and which, run on trial, reports healthy every 0.1 s; padded so
+// binaries differ in size and content.
 func script(version string, code int, pad int) []byte {
-	return fmt.Appendf(nil, "#!/bin/sh\n# drover agent %s\necho selftest of %s\nexit %d\n#%s\n",
-		version, version, code, strings.Repeat("x", pad))
+	return runScript(version, code, pad, "while :; do echo healthy >&3 || exit 1; sleep 0.1; done")
+}
+
+// runScript is script with run as what it does when run on trial.
+func runScript(version string, code int, pad int, run string) []byte {
+	return fmt.Appendf(nil, "#!/bin/sh\n# drover agent %s\nif [ \"$1\" = selftest ]; then\n"+
+		"echo selftest of %s; exit %d; fi\n%s\n#%s\n", version, version, code, run, strings.Repeat("x", pad))
 }
 
 type env struct {
@@ -45,6 +51,7 @@ type env struct {
 	keys    *sign.Keyring
 	clock   *clockwork.FakeClock
 	execs   []string
+	trial   time.Duration // > 0: a real clock and this trial window
 	states  []state.State
 	machine *apply.Machine
 }
@@ -62,9 +69,14 @@ func newEnv(t *testing.T) *env {
 // newMachine is a fresh Machine on the same state dir: an agent restart.
 func (e *env) newMachine() *apply.Machine {
 	e.t.Helper()
+	var clock clockwork.Clock = e.clock
+	window := time.Minute
+	if e.trial > 0 {
+		clock, window = clockwork.NewRealClock(), e.trial
+	}
 	m, err := apply.New(apply.Options{
 		StateDir: filepath.Join(e.dir, "state"), Binary: e.binary, Version: "1.0", Build: 1,
-		Keys: e.keys, Clock: e.clock, TrialWindow: time.Minute, MaxBoots: 3,
+		Keys: e.keys, Clock: clock, TrialWindow: window, MaxBoots: 3, StopTimeout: 10 * time.Second,
 		Exec:         func(p string) error { e.execs = append(e.execs, p); return nil },
 		OnTransition: func(r state.Record) { e.states = append(e.states, r.State) },
 	})
@@ -113,14 +125,13 @@ func TestInstall(t *testing.T) {
 	if err := e.machine.Install(context.Background(), e.candidate(nw, true)); err != nil {
 		t.Fatal(err)
 	}
-	e.statesAre(state.Verifying, state.Staged, state.Installing, state.Restarting)
-	e.binaryIs(nw)
+	e.statesAre(state.Verifying, state.Staged, state.Restarting)
+	e.binaryIs(e.old) // replaced only by a passed trial
 	if len(e.execs) != 1 || e.execs[0] != e.binary {
 		t.Fatalf("execs = %v", e.execs)
 	}
-	backup, _ := os.ReadFile(e.machine.Record().Backup)
-	if !bytes.Equal(backup, e.old) {
-		t.Fatal("old binary not kept")
+	if cand, _ := os.ReadFile(e.machine.Record().Candidate); !bytes.Equal(cand, nw) {
+		t.Fatal("the candidate is not the new binary")
 	}
 }
 
@@ -183,7 +194,9 @@ func TestInstallDelta(t *testing.T) {
 	if err := e.machine.Install(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	e.binaryIs(nw)
+	if cand, _ := os.ReadFile(e.machine.Record().Candidate); !bytes.Equal(cand, nw) {
+		t.Fatal("the patched candidate is not the new binary")
+	}
 	if !e.machine.Record().Delta {
 		t.Fatal("record does not say delta")
 	}

@@ -2,20 +2,24 @@ package apply
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/drover-iot/drover/ota/state"
 )
 
-// Boot is called once at agent start, before anything else. It finishes or
-// undoes what a crash or power cut interrupted, and returns a Trial when the
-// running binary is a new version on probation (nil otherwise).
+// Boot is called once at agent start, before anything else, by the binary
+// at the device's path (the old version while an update is on trial). It
+// finishes or undoes what a crash or power cut interrupted, and returns a
+// Trial when a candidate waits to be tried (nil otherwise): the agent then
+// starts nothing and supervises the trial (Trial.Supervise).
 //
 //   - verifying, staged: the candidate is discarded; the update is failed.
-//   - installing: if the binary is already the new one, the trial starts;
-//     otherwise the update is failed and the old binary keeps running.
-//   - restarting: the new binary is starting: the trial starts.
-//   - trial: one more boot is counted; past MaxBoots it is rolled back.
-//   - rolled_back: the restore is redone if it was cut short.
+//   - restarting, trial: if the binary at the path is already the new one,
+//     the commit rename happened and the update is committed; otherwise the
+//     trial is (re)started, unless MaxBoots trials were already started
+//     (each cut short by a crash or power cut): then it is rolled back.
+//   - installing (written by older versions, which swapped first): the new
+//     binary at the path is committed, the old one means failed.
 //
 // downloading is left as is: the download resumes with its saved progress.
 func (m *Machine) Boot() (*Trial, error) {
@@ -24,57 +28,40 @@ func (m *Machine) Boot() (*Trial, error) {
 		removeIfExists(m.candidatePath())
 		return nil, m.Transition(state.Failed, "interrupted while "+string(r.State), nil)
 	case state.Installing:
-		if fileSHA256(r.Binary) != r.NewSHA256 {
-			removeIfExists(r.Candidate)
-			return nil, m.Transition(state.Failed, "interrupted while installing", nil)
+		if m.binaryIsNew() {
+			return nil, m.Transition(state.Committed, "", nil)
 		}
-		return m.startTrial()
-	case state.Restarting:
-		return m.startTrial()
-	case state.Trial:
-		if r.Boots >= m.opts.MaxBoots {
-			return nil, m.Rollback(fmt.Sprintf("new version started %d times without passing the trial", r.Boots))
-		}
-		return m.startTrial()
-	case state.RolledBack:
-		if r.OldSHA256 != "" && fileSHA256(r.Binary) != r.OldSHA256 {
-			return nil, m.restore()
-		}
+		return nil, m.Transition(state.Failed, "interrupted while installing", nil)
+	case state.Restarting, state.Trial:
+		return m.resumeTrial()
 	}
 	return nil, nil
 }
 
-// startTrial counts one boot of the new binary in trial.
-func (m *Machine) startTrial() (*Trial, error) {
-	boots := m.rec.Boots + 1
-	if err := m.Transition(state.Trial, "", func(r *state.Record) { r.Boots = boots }); err != nil {
-		return nil, err
+// resumeTrial settles a trial that was due or under way at start.
+func (m *Machine) resumeTrial() (*Trial, error) {
+	r := m.rec
+	switch {
+	case m.binaryIsNew():
+		removeIfExists(r.Candidate)
+		return nil, m.Transition(state.Committed, "", clearTrial)
+	case fileSHA256(r.Candidate) != r.NewSHA256:
+		return nil, m.rollback("candidate missing or changed before its trial")
+	case r.Boots >= m.opts.MaxBoots:
+		return nil, m.rollback(fmt.Sprintf("trial interrupted %d times (crash or power cut)", r.Boots))
 	}
 	return &Trial{m: m}, nil
 }
 
-// Rollback records rolled_back with the reason, then restores the old
-// binary and re-executes it.
-func (m *Machine) Rollback(reason string) error {
-	if err := m.Transition(state.RolledBack, reason, nil); err != nil {
-		return err
-	}
-	return m.restore()
+func (m *Machine) binaryIsNew() bool {
+	return m.rec.NewSHA256 != "" && fileSHA256(m.opts.Binary) == m.rec.NewSHA256
 }
 
-// restore copies the backup over the binary (durably, by rename) and
-// re-executes it. It is idempotent: Boot redoes it after a crash.
-func (m *Machine) restore() error {
-	r := m.rec
-	tmp := r.Candidate + ".restore"
-	if err := copyDurable(r.Backup, tmp); err != nil {
-		return err
-	}
-	if err := replace(tmp, r.Binary); err != nil {
-		return err
-	}
-	if err := m.opts.Exec(r.Binary); err != nil {
-		return fmt.Errorf("%w: %w", ErrExec, err)
-	}
-	return ErrRolledBack
+// rollback discards the candidate and records rolled_back with the reason.
+// The binary at the path was never replaced: nothing else to undo.
+func (m *Machine) rollback(reason string) error {
+	removeIfExists(m.rec.Candidate)
+	return m.Transition(state.RolledBack, reason, clearTrial)
 }
+
+func clearTrial(r *state.Record) { r.TrialUntil = time.Time{} }

@@ -19,8 +19,9 @@ import (
 	"github.com/drover-iot/drover/ota/state"
 )
 
-// The crash test runs this test binary as a child that installs, trials,
-// commits or rolls back, and installs again, forever, printing each state;
+// The crash test runs this test binary as a child that installs, supervises
+// the trial, commits or rolls back, and installs again, forever, printing
+// each state (its trial's child dies with it: Pdeathsig);
 // the parent SIGKILLs it and checks that the binary is always one of the
 // two versions and that Boot brings the record back to a consistent state.
 
@@ -36,7 +37,7 @@ func crashVersions() (a, b []byte) {
 func crashOptions(dir string, onTransition func(state.Record)) apply.Options {
 	return apply.Options{
 		StateDir: filepath.Join(dir, "state"), Binary: filepath.Join(dir, "agent"),
-		TrialWindow: time.Millisecond, HealthInterval: time.Millisecond, MaxBoots: 2,
+		TrialWindow: 500 * time.Millisecond, MaxBoots: 2, StopTimeout: 5 * time.Second,
 		Exec: func(string) error { return nil }, OnTransition: onTransition,
 	}
 }
@@ -73,14 +74,8 @@ func crashCycle(opts apply.Options, n int) error {
 		return err
 	}
 	if tr != nil {
-		healthy := n%3 != 0
-		err := tr.Run(context.Background(), func() error {
-			if healthy {
-				return nil
-			}
-			return errors.New("unhealthy")
-		})
-		if err != nil {
+		err := tr.Supervise(context.Background(), nil, os.Environ())
+		if err != nil && !errors.Is(err, apply.ErrRolledBack) {
 			return err
 		}
 	}
@@ -89,8 +84,11 @@ func crashCycle(opts apply.Options, n int) error {
 	if cur, _ := os.ReadFile(opts.Binary); bytes.Equal(cur, a) {
 		next = b
 	}
-	if n%4 == 3 {
-		next = script("C", 1, 1<<19) // fails its selftest: never installed
+	switch n % 5 {
+	case 3:
+		next = script("C", 1, 1<<19) // fails its selftest: never tried
+	case 4:
+		next = runScript("D", 0, 1<<19, "exit 3") // fails its trial
 	}
 	staged := filepath.Join(filepath.Dir(opts.Binary), "staged")
 	if err := os.WriteFile(staged, next, 0o755); err != nil {
@@ -155,17 +153,17 @@ func checkRecovery(t *testing.T, dir string) state.State {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Boot(); err != nil && !errors.Is(err, apply.ErrRolledBack) && m.Record().State != state.Failed {
+	if _, err := m.Boot(); err != nil && m.Record().State != state.Failed {
 		t.Fatalf("boot after the kill: %v", err)
 	}
 	r := m.Record()
 	sum := fileSHA(t, opts.Binary)
 	switch r.State {
-	case state.Trial, state.Committed:
+	case state.Committed:
 		if sum != r.NewSHA256 {
 			t.Fatalf("%s but the binary is not the new version", r.State)
 		}
-	case state.RolledBack, state.Failed:
+	case state.Restarting, state.Trial, state.RolledBack, state.Failed:
 		if sum != r.OldSHA256 && r.OldSHA256 != "" {
 			t.Fatalf("%s but the binary is not the old version", r.State)
 		}
@@ -188,7 +186,7 @@ func TestCrashAtEachState(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
-	for _, at := range []state.State{state.Verifying, state.Staged, state.Installing, state.Restarting,
+	for _, at := range []state.State{state.Verifying, state.Staged, state.Restarting,
 		state.Trial, state.Committed, state.RolledBack, state.Failed} {
 		t.Run(string(at), func(t *testing.T) {
 			dir := crashDir(t)

@@ -19,10 +19,12 @@ type Candidate struct {
 	Patch    string
 }
 
-// Install verifies the candidate, runs its selftest, swaps it in keeping the
-// old binary, and re-executes the agent: on success it does not return
-// (unless the injected Exec does). Each refusal is recorded as failed with
-// its reason, and the running binary is left as it was.
+// Install verifies the candidate, runs its selftest, records it as waiting
+// for its trial and re-executes the agent (still the old binary), which
+// supervises the trial: on success it does not return (unless the injected
+// Exec does). Each refusal is recorded as failed with its reason. The
+// binary at the path is never touched here: only a passed trial renames
+// the candidate over it.
 func (m *Machine) Install(ctx context.Context, c Candidate) error {
 	if err := m.verify(c); err != nil {
 		return err
@@ -32,12 +34,6 @@ func (m *Machine) Install(ctx context.Context, c Candidate) error {
 	}
 	if err := m.selftest(ctx, m.candidatePath()); err != nil {
 		removeIfExists(m.candidatePath())
-		return m.fail(err)
-	}
-	if err := m.Transition(state.Installing, "", nil); err != nil {
-		return err
-	}
-	if err := m.swap(); err != nil {
 		return m.fail(err)
 	}
 	return m.restart()
@@ -50,7 +46,7 @@ func (m *Machine) verify(c Candidate) error {
 	err := m.Transition(state.Verifying, "", func(r *state.Record) {
 		r.Artifact, r.Version, r.Build, r.NewSHA256 = man.Artifact, man.Version, man.Build, man.SHA256
 		r.FromVersion, r.FromBuild, r.OldSHA256 = m.opts.Version, m.opts.Build, fileSHA256(m.opts.Binary)
-		r.Binary, r.Backup, r.Candidate = m.opts.Binary, m.backupPath(), m.candidatePath()
+		r.Binary, r.Backup, r.Candidate = m.opts.Binary, "", m.candidatePath()
 		r.Delta, r.Boots, r.Progress = c.Patch != "", 0, nil
 	})
 	if err != nil {
@@ -88,18 +84,10 @@ func lastLine(s string) string {
 	return s[:min(len(s), 200)]
 }
 
-// swap keeps the old binary as the backup, then renames the candidate over
-// the binary. Both steps are durable; the binary path is never empty.
-func (m *Machine) swap() error {
-	if err := keepBackup(m.opts.Binary, m.backupPath()); err != nil {
-		return err
-	}
-	return replace(m.candidatePath(), m.opts.Binary)
-}
-
-// restart records restarting and re-executes the (new) binary.
+// restart records that the candidate waits for its trial and re-executes
+// the (old) agent, whose Boot then supervises the trial.
 func (m *Machine) restart() error {
-	if err := m.Transition(state.Restarting, "", nil); err != nil {
+	if err := m.Transition(state.Restarting, "", func(r *state.Record) { r.Boots = 0 }); err != nil {
 		return err
 	}
 	if err := m.opts.Exec(m.opts.Binary); err != nil {

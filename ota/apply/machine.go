@@ -1,11 +1,12 @@
 // Package apply is the device side of an OTA install: a state machine that
-// verifies the candidate binary, runs its selftest, swaps it in (keeping the
-// old binary), re-executes the agent, and on the next start runs the trial
-// window that commits the update or rolls it back.
+// verifies the candidate binary, runs its selftest and re-executes the
+// agent, which then supervises the candidate's trial as its child: the old
+// binary decides, and renames the candidate over itself only when the
+// trial passed.
 //
 // Every transition is written to disk (atomically, fsynced) before it is
 // acted on, and each step is idempotent, so a power cut at any moment
-// leaves the binary at its path either old or new, and Boot finishes or
+// leaves the old binary at its path unless the commit rename happened, and Boot finishes or
 // undoes whatever was under way. See docs/ota.md.
 package apply
 
@@ -38,14 +39,14 @@ type Options struct {
 	SelftestArgs []string
 	// SelftestTimeout bounds the selftest. Default: 60s.
 	SelftestTimeout time.Duration
-	// TrialWindow is how long the new binary must stay healthy. Default: 2m.
+	// TrialWindow is how long the new binary runs on trial: it must report
+	// healthy within it and still be healthy at its end. Default: 2m.
 	TrialWindow time.Duration
-	// TrialMax is when an unhealthy trial is rolled back. Default: 2*TrialWindow.
-	TrialMax time.Duration
-	// HealthInterval is how often health is checked in trial. Default: 1s.
-	HealthInterval time.Duration
-	// MaxBoots is how many starts of the new binary a trial allows before
-	// rolling back (a crash loop). Default: 3.
+	// StopTimeout bounds the clean stop of the binary on trial before it is
+	// killed. Default: 60s.
+	StopTimeout time.Duration
+	// MaxBoots is how many trials may be started (and cut short by a crash
+	// or power cut) before the update is rolled back. Default: 3.
 	MaxBoots int
 	// Exec replaces the process with the binary at path. Default:
 	// syscall.Exec with the current arguments and environment.
@@ -72,8 +73,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.Binary, _ = filepath.Abs(o.Binary)
 	setDefault(&o.SelftestTimeout, 60*time.Second)
 	setDefault(&o.TrialWindow, 2*time.Minute)
-	setDefault(&o.TrialMax, 2*o.TrialWindow)
-	setDefault(&o.HealthInterval, time.Second)
+	setDefault(&o.StopTimeout, 60*time.Second)
 	if len(o.SelftestArgs) == 0 {
 		o.SelftestArgs = []string{"selftest"}
 	}
@@ -164,12 +164,6 @@ func (m *Machine) fail(err error) error {
 func (m *Machine) candidatePath() string {
 	dir, name := filepath.Split(m.opts.Binary)
 	return filepath.Join(dir, "."+name+".new")
-}
-
-// backupPath is where the old binary is kept (selfupdate's OldSavePath).
-func (m *Machine) backupPath() string {
-	dir, name := filepath.Split(m.opts.Binary)
-	return filepath.Join(dir, "."+name+".old")
 }
 
 // Binary returns the path of the agent binary the machine replaces.

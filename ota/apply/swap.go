@@ -51,23 +51,6 @@ func syncFile(path string) error {
 	return syncClose(f)
 }
 
-// keepBackup makes backup a durable copy of binary: a hard link when they
-// share a file system (no copy, and the binary's inode stays intact because
-// the swap renames over the path), otherwise a copy.
-func keepBackup(binary, backup string) error {
-	tmp := backup + ".tmp"
-	_ = os.Remove(tmp)
-	if err := os.Link(binary, tmp); err != nil {
-		if err := copyDurable(binary, tmp); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, backup); err != nil {
-		return fmt.Errorf("%w: keep backup: %w", ErrSwap, err)
-	}
-	return atomicfile.SyncDir(filepath.Dir(backup))
-}
-
 // replace renames the durable file src over dst and fsyncs the directory:
 // at every instant dst is the old or the new file, never missing.
 func replace(src, dst string) error {

@@ -74,9 +74,12 @@ type Record struct {
 	Candidate string `json:"candidate,omitempty"`
 	// Delta is set when the update came as a bsdiff delta.
 	Delta bool `json:"delta,omitempty"`
-	// Boots counts the starts of the new binary in trial.
-	Boots    int       `json:"boots,omitempty"`
-	Progress *Progress `json:"progress,omitempty"`
+	// Boots counts the trials of the new binary started by the old one
+	// (supervised runs; an interrupted one counts).
+	Boots int `json:"boots,omitempty"`
+	// TrialUntil is when the running trial ends (zero outside a trial).
+	TrialUntil time.Time `json:"trial_until,omitzero"`
+	Progress   *Progress `json:"progress,omitempty"`
 }
 
 // Progress of a download.

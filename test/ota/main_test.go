@@ -15,7 +15,9 @@ const versionPkg = "github.com/drover-iot/drover/internal/version"
 
 // bins are the built binaries: fleetctl, v1 and v2 (agents at builds 1
 // and 2), v3crash (build 3, exits 1 s after it started serving, through
-// the CrashAfter test hook) and exit1 (a "binary" that always exits 1).
+// the CrashAfter test hook), v4panic (build 4, panics at start through the
+// PanicAtStart test hook), exit1 (a "binary" that always exits 1), exit3
+// and hang (pass selftest, then exit 3 or sleep forever).
 var bins = map[string]string{}
 
 func TestMain(m *testing.M) {
@@ -24,7 +26,11 @@ func TestMain(m *testing.M) {
 		{Name: "v1", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v1", 1, "")},
 		{Name: "v2", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v2", 2, "")},
 		{Name: "v3crash", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v3crash", 3, "1s")},
+		{Name: "v4panic", Pkg: "github.com/drover-iot/drover/cmd/agent", LDFlags: agentFlags("v4panic", 4, "") +
+			" -X " + versionPkg + ".PanicAtStart=yes"},
 		{Name: "exit1", Pkg: "./testdata/exit1"},
+		{Name: "exit3", Pkg: "./testdata/exit3"},
+		{Name: "hang", Pkg: "./testdata/hang"},
 	})
 }
 

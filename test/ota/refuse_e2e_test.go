@@ -3,6 +3,8 @@ package otae2e
 import (
 	"encoding/base64"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -42,7 +44,7 @@ func TestRefusals(t *testing.T) {
 		{"unknown key", "unknown_key", func(a string) {
 			fleetctlOK(t, e.mq.url(), "ota", "publish", bins["v2"], "--version", "v2", "--build", "2", "--key", otherKey, "--artifact", a)
 		}},
-		{"wrong arch", "wrong_platform", func(a string) { e.publish("v2", "v2", "2", "--artifact", a, "--arch", otherArch()) }},
+		{"wrong arch", "wrong_platform", func(a string) { e.publishFile(script(t), "v2", "2", "--artifact", a, "--arch", otherArch()) }},
 		{"downgrade", "downgrade", func(a string) { e.publish("v1", "v1", "1", "--artifact", a) }},
 		{"expired", "expired", func(a string) { e.publish("v2", "v2", "2", "--artifact", a, "--expires", "1ms") }},
 		{"selftest fails", "selftest", func(a string) { e.publish("exit1", "v3", "3", "--artifact", a) }},
@@ -54,6 +56,9 @@ func TestRefusals(t *testing.T) {
 			out, code := fleetctl(t, e.mq.url(), "ota", "push", "dev1", "--artifact", artifact)
 			if code != 1 || !strings.Contains(out, tt.reason) {
 				t.Errorf("push: exit %d, want 1 with the reason %q:\n%s", code, tt.reason, out)
+			}
+			if n := linesWith(out, tt.reason); n != 1 {
+				t.Errorf("push printed the reason on %d lines, want once:\n%s", n, out)
 			}
 			_, rec := settled(t, e.client, "dev1", "v1")
 			if rec.State != state.Failed || !strings.HasPrefix(rec.Reason, tt.reason+": ") {
@@ -95,4 +100,25 @@ func tamperManifest(t testing.TB, broker, artifact string) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// linesWith counts the lines of out that contain s.
+func linesWith(out, s string) int {
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, s) {
+			n++
+		}
+	}
+	return n
+}
+
+// script is a non-ELF "binary" (publish takes its platform from the flags:
+// an ELF binary's header would contradict --arch).
+func script(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "agent.sh")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

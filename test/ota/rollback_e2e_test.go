@@ -13,8 +13,8 @@ import (
 )
 
 // TestCrashAfterStartRollsBack installs a build that exits 1 s after it
-// starts serving (so it passes the selftest): the supervisor restarts it,
-// each start counts, and past three the old binary is restored.
+// starts serving (so it passes the selftest): the old version, which runs
+// it on trial, sees it exit and rolls back; the binary was never replaced.
 func TestCrashAfterStartRollsBack(t *testing.T) {
 	e := newEnv(t)
 	d := e.device("dev1")
@@ -22,7 +22,7 @@ func TestCrashAfterStartRollsBack(t *testing.T) {
 	e.publish("v3crash", "v3crash", "3")
 	fleetctlOK(t, e.mq.url(), "ota", "push", "dev1")
 	_, rec := settled(t, e.client, "dev1", "v1")
-	if rec.State != state.RolledBack || !strings.Contains(rec.Reason, "without passing the trial") {
+	if rec.State != state.RolledBack || !strings.Contains(rec.Reason, "exited during the trial") {
 		t.Errorf("ota record %s %q, want rolled_back with the crash-loop reason", rec.State, rec.Reason)
 	}
 	if d.binarySHA() != v1 {
@@ -31,7 +31,8 @@ func TestCrashAfterStartRollsBack(t *testing.T) {
 	waitState(t, e.client, "dev1", fleet.StateOnline)
 }
 
-// TestKillDuringUpdate SIGKILLs the agent at a random moment of an update,
+// TestKillDuringUpdate SIGKILLs the agent at a random moment of an update
+// (download, verification, selftest or the supervised trial),
 // 20 times: the device always ends running v1 or v2, online, with no
 // update under way, and its binary is one of the two.
 func TestKillDuringUpdate(t *testing.T) {
@@ -43,7 +44,16 @@ func TestKillDuringUpdate(t *testing.T) {
 		id := "kill" + string(rune('a'+i))
 		d := e.device(id)
 		pushed := push(e.client, id)
-		delay := time.Duration(rand.IntN(1500)) * time.Millisecond
+		if i%2 == 1 { // every other kill lands after the download: selftest, restart or trial
+			eventually(t, waitFor, id+" past its download", func() (bool, string) {
+				var rec state.Record
+				if err := query(e.client, id, fleet.CmdOTAStatus, &rec); err != nil {
+					return false, err.Error()
+				}
+				return rec.State != state.Idle && rec.State != state.Downloading, string(rec.State)
+			})
+		}
+		delay := time.Duration(rand.IntN(3000)) * time.Millisecond
 		time.Sleep(delay) // the random moment of the kill, not a synchronisation
 		var rec state.Record
 		_ = query(e.client, id, fleet.CmdOTAStatus, &rec)

@@ -48,7 +48,13 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) publish(binary, version, build string, extra ...string) string {
 	e.t.Helper()
-	args := append([]string{"ota", "publish", bins[binary], "--version", version, "--build", build, "--key", e.key}, extra...)
+	return e.publishFile(bins[binary], version, build, extra...)
+}
+
+// publishFile publishes the file at path.
+func (e *env) publishFile(path, version, build string, extra ...string) string {
+	e.t.Helper()
+	args := append([]string{"ota", "publish", path, "--version", version, "--build", build, "--key", e.key}, extra...)
 	return fleetctlOK(e.t, e.mq.url(), args...)
 }
 
@@ -65,7 +71,7 @@ func TestUpdateSucceeds(t *testing.T) {
 	d := e.device("dev1")
 	e.publish("v2", "v2", "2")
 	out := fleetctlOK(t, e.mq.url(), "ota", "push", "dev1")
-	for _, want := range []string{"downloading 100%", "installing", "restarting"} {
+	for _, want := range []string{"downloading 100%", "staged", "restarting"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("push output lacks %q:\n%s", want, out)
 		}
