@@ -277,3 +277,29 @@ func truncate(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+func TestAttachKeepsDiskRecordsFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "outbox.db")
+	o := openT(t, path, Options{})
+	if err := o.Append(tele(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o = New(Options{})
+	if err := o.Append(tele(2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Attach(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o = openT(t, path, Options{})
+	defer o.Close()
+	if got := strings.Join(drain(t, o), ","); got != "reading-001,reading-002" {
+		t.Fatalf("got %s, want reading-001,reading-002", got)
+	}
+}

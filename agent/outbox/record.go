@@ -46,7 +46,9 @@ type Record struct {
 }
 
 // size is what a record counts against Options.MaxBytes.
-func (r Record) size() int64 { return int64(headerLen + 2*binary.MaxVarintLen64 + len(r.Class) + len(r.Topic) + len(r.Payload)) }
+func (r Record) size() int64 {
+	return int64(headerLen + 2*binary.MaxVarintLen64 + len(r.Class) + len(r.Topic) + len(r.Payload))
+}
 
 // encode returns r's bytes: version, CRC-32C of the rest, flags (QoS in
 // bits 0-1, retained in bit 2), created and expires as Unix nanoseconds

@@ -20,24 +20,43 @@ var (
 // lockTimeout bounds the wait for the file lock of another process.
 const lockTimeout = time.Second
 
-// Open opens (or creates) the outbox file at path and loads its records.
-// Records that fail their checksum are cut with a warning and counted; a
-// file bbolt cannot open at all (truncated, overwritten) is moved aside to
-// path.corrupt-<unix time> with an error log, and a fresh outbox is
-// started, so that the agent always starts.
-func Open(path string, opts Options) (*Outbox, error) {
+// New returns an outbox kept in memory only, until Attach gives it a file.
+func New(opts Options) *Outbox {
 	opts.applyDefaults()
-	o := &Outbox{opts: opts, log: opts.Logger, ctr: newCounters()}
-	db, err := o.openDB(path)
-	if err != nil {
-		return nil, err
-	}
-	o.db = db
-	if err := o.load(); err != nil {
-		_ = db.Close()
+	return &Outbox{opts: opts, log: opts.Logger, ctr: newCounters()}
+}
+
+// Open is New followed by Attach(path).
+func Open(path string, opts Options) (*Outbox, error) {
+	o := New(opts)
+	if err := o.Attach(path); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// Attach opens (or creates) the outbox file at path and loads its records
+// ahead of those appended in memory so far, which are then written to it.
+// Records that fail their checksum are cut with a warning and counted; a
+// file bbolt cannot open at all (truncated, overwritten) is moved aside to
+// path.corrupt-<unix time> with an error log, and a fresh file is started,
+// so that the agent always starts.
+func (o *Outbox) Attach(path string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed || o.db != nil {
+		return fmt.Errorf("%w: %s: already attached or closed", ErrOpen, path)
+	}
+	db, err := o.openDB(path)
+	if err != nil {
+		return err
+	}
+	o.db = db
+	if err := o.load(); err != nil {
+		o.db = nil
+		return errors.Join(err, db.Close())
+	}
+	return nil
 }
 
 // openDB opens the bbolt file, quarantining one that does not open.
@@ -77,6 +96,8 @@ func wrapOpen(path string, err error) error {
 // load reads the records in id order and the sequence number, and deletes
 // the records that do not decode.
 func (o *Outbox) load() error {
+	mem, memSeq := o.recs, o.seq
+	o.recs, o.bytes, o.nextID = nil, 0, 0
 	err := o.db.Update(func(tx *bolt.Tx) error {
 		recs, err := tx.CreateBucketIfNotExists(bucketRecords)
 		if err != nil {
@@ -93,6 +114,14 @@ func (o *Outbox) load() error {
 	})
 	if err != nil {
 		return fmt.Errorf("%w: load: %w", ErrOpen, err)
+	}
+	o.seq = max(o.seq, memSeq)
+	o.seqDirt = memSeq > 0
+	for _, e := range mem {
+		o.nextID++
+		e.ID, e.stored = o.nextID, false
+		o.recs = append(o.recs, e)
+		o.bytes += e.size()
 	}
 	o.dropStale(o.opts.Clock.Now())
 	o.enforceBytes()
@@ -131,8 +160,8 @@ func (o *Outbox) write() error {
 			fresh = append(fresh, i)
 		}
 	}
-	if len(fresh) == 0 && len(o.deletes) == 0 && !o.seqDirt {
-		return nil
+	if o.db == nil || len(fresh) == 0 && len(o.deletes) == 0 && !o.seqDirt {
+		return nil // in memory only, or nothing to write
 	}
 	err := o.db.Update(func(tx *bolt.Tx) error { return o.writeTx(tx, fresh) })
 	if err != nil {
@@ -205,5 +234,8 @@ func (o *Outbox) Close() error {
 		return ErrClosed
 	}
 	o.closed = true
+	if o.db == nil {
+		return nil
+	}
 	return errors.Join(o.write(), o.db.Close())
 }
