@@ -20,9 +20,9 @@ func (o *Outbox) add(r Record) error {
 	if r.Class == "" {
 		r.Class = ClassTelemetry
 	}
-	if r.size() > o.opts.MaxBytes {
+	if r.Size() > o.opts.MaxBytes {
 		o.ctr.dropped[ReasonBytes]++
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, r.size(), o.opts.MaxBytes)
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, r.Size(), o.opts.MaxBytes)
 	}
 	if r.Class == ClassLatest {
 		if i := o.indexTopic(r.Topic); i >= 0 {
@@ -32,7 +32,7 @@ func (o *Outbox) add(r Record) error {
 	o.nextID++
 	r.ID, r.Created = o.nextID, o.opts.Clock.Now().UTC()
 	o.recs = append(o.recs, entry{Record: r})
-	o.bytes += r.size()
+	o.bytes += r.Size()
 	o.ctr.appended++
 	o.dropStale(r.Created)
 	o.enforceBytes()
@@ -81,7 +81,7 @@ func (o *Outbox) remove(i int) {
 	if e.stored {
 		o.deletes = append(o.deletes, e.ID)
 	}
-	o.bytes -= e.size()
+	o.bytes -= e.Size()
 	o.recs = append(o.recs[:i], o.recs[i+1:]...)
 	if len(o.recs) == 0 {
 		o.recs = nil

@@ -138,7 +138,7 @@ func TestAckedBeforeSyncNeverWritten(t *testing.T) {
 
 func TestMaxBytesDropsOldestTelemetryFirst(t *testing.T) {
 	reply := Record{Topic: "drover/pi/reply/me", Payload: []byte("reply"), QoS: 1, Class: ClassReply}
-	limit := 3 * tele(0).size()
+	limit := 3 * tele(0).Size()
 	o := openT(t, filepath.Join(t.TempDir(), "outbox.db"), Options{MaxBytes: limit})
 	defer o.Close()
 	for _, r := range []Record{reply, tele(1), tele(2), tele(3)} {

@@ -45,8 +45,8 @@ type Record struct {
 	Expires time.Time
 }
 
-// size is what a record counts against Options.MaxBytes.
-func (r Record) size() int64 {
+// Size is what a record counts against Options.MaxBytes.
+func (r Record) Size() int64 {
 	return int64(headerLen + 2*binary.MaxVarintLen64 + len(r.Class) + len(r.Topic) + len(r.Payload))
 }
 
@@ -55,7 +55,7 @@ func (r Record) size() int64 {
 // (0: none), then class and topic each prefixed by a uvarint length, then
 // the payload.
 func (r *Record) encode() []byte {
-	b := make([]byte, headerLen, int(r.size()))
+	b := make([]byte, headerLen, int(r.Size()))
 	b[0] = recordVersion
 	b[5] = r.QoS & 3
 	if r.Retained {

@@ -121,7 +121,7 @@ func (o *Outbox) load() error {
 		o.nextID++
 		e.ID, e.stored = o.nextID, false
 		o.recs = append(o.recs, e)
-		o.bytes += e.size()
+		o.bytes += e.Size()
 	}
 	o.dropStale(o.opts.Clock.Now())
 	o.enforceBytes()
@@ -135,7 +135,7 @@ func (o *Outbox) loadRecords(b *bolt.Bucket) error {
 		if err == nil && len(k) == 8 {
 			r.ID = binary.BigEndian.Uint64(k)
 			o.recs = append(o.recs, entry{Record: r, stored: true})
-			o.bytes += r.size()
+			o.bytes += r.Size()
 			o.nextID = r.ID
 			return nil
 		}
