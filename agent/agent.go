@@ -199,6 +199,7 @@ func (a *Agent) buildLink() error {
 	a.link = link
 	ja, sa := journalAdapter{a.journal}, schedAdapter{a.sched, a.reg}
 	a.metrics = metrics.New(metrics.WithUnits(a.sup), metrics.WithJobs(sa), metrics.WithMQTT(linkAdapter{link}),
+		metrics.WithOutbox(outboxAdapter{a.outbox, a.clock.Now}),
 		metrics.WithJournal(ja), metrics.WithSensors(a.sensors), metrics.WithInfo(a.cfg.ID, version.Version, version.Commit),
 		metrics.WithBuild(version.BuildNumber()))
 	return nil
