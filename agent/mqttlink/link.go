@@ -78,6 +78,7 @@ func New(cfg Config, opts ...Option) (*Link, error) {
 		return nil, err
 	}
 	l.client = mqtt.NewClient(po)
+	cfg.Outbox.SetNotify(l.signal) // telemetry becomes ready once written
 	return l, nil
 }
 

@@ -77,6 +77,7 @@ type Outbox struct {
 	seqDirt bool
 	deletes []uint64 // stored records removed since the last write
 	closed  bool
+	notify  func()
 	ctr     counters
 }
 
@@ -90,6 +91,16 @@ func (o *Outbox) Append(r Record) error { return o.AppendSeq(r, nil) }
 // the outbox's lock, so that records are in sequence order. The sequence
 // starts at 1, is persisted with the records and never goes back.
 func (o *Outbox) AppendSeq(r Record, build func(seq uint64) ([]byte, error)) error {
+	if err := o.appendSeq(r, build); err != nil {
+		return err
+	}
+	if o.opts.SyncInterval > 0 {
+		return nil
+	}
+	return o.Sync()
+}
+
+func (o *Outbox) appendSeq(r Record, build func(seq uint64) ([]byte, error)) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
@@ -102,23 +113,33 @@ func (o *Outbox) AppendSeq(r Record, build func(seq uint64) ([]byte, error)) err
 		}
 		r.Payload, o.seq, o.seqDirt = p, o.seq+1, true
 	}
-	if err := o.add(r); err != nil {
-		return err
-	}
-	return o.syncNow()
+	return o.add(r)
 }
 
-// Front returns the oldest record, after dropping the records at the front
-// that are older than MaxAge or past their Expires. It does not remove it:
-// Ack does once it is acknowledged.
+// Front returns the oldest record ready to send, after dropping the
+// records that are older than MaxAge or past their Expires. It does not
+// remove it: Ack does once it is acknowledged. Telemetry is ready once it
+// is on disk (at once in memory-only mode): its sequence number must never
+// be published before it is saved, or a crash would give it out again. A
+// reply or retained state may overtake telemetry waiting for its write.
 func (o *Outbox) Front() (Record, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.dropStale(o.opts.Clock.Now())
-	if len(o.recs) == 0 {
-		return Record{}, false
+	for _, e := range o.recs {
+		if e.stored || o.db == nil || e.Class != ClassTelemetry {
+			return e.Record, true
+		}
 	}
-	return o.recs[0].Record, true
+	return Record{}, false
+}
+
+// SetNotify sets a function called (without the outbox's lock) after
+// each write to disk, when records may have become ready to send.
+func (o *Outbox) SetNotify(f func()) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.notify = f
 }
 
 // Ack removes the record id (acknowledged by the broker); an unknown id

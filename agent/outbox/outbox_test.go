@@ -124,7 +124,7 @@ func TestAckedBeforeSyncNeverWritten(t *testing.T) {
 	o := openT(t, filepath.Join(t.TempDir(), "outbox.db"), Options{SyncInterval: time.Hour})
 	defer o.Close()
 	base := o.Stats().Writes
-	if err := o.Append(tele(1)); err != nil {
+	if err := o.Append(Record{Topic: "drover/pi/reply/me", Payload: []byte("pong"), QoS: 1, Class: ClassReply}); err != nil {
 		t.Fatal(err)
 	}
 	drain(t, o)
@@ -301,5 +301,31 @@ func TestAttachKeepsDiskRecordsFirst(t *testing.T) {
 	defer o.Close()
 	if got := strings.Join(drain(t, o), ","); got != "reading-001,reading-002" {
 		t.Fatalf("got %s, want reading-001,reading-002", got)
+	}
+}
+
+func TestTelemetryReadyOnceWritten(t *testing.T) {
+	o := openT(t, filepath.Join(t.TempDir(), "outbox.db"), Options{SyncInterval: time.Hour})
+	defer o.Close()
+	notified := make(chan struct{}, 1)
+	o.SetNotify(func() { notified <- struct{}{} })
+	if err := o.AppendSeq(tele(1), func(seq uint64) ([]byte, error) { return fmt.Appendf(nil, "%d", seq), nil }); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := o.Front(); ok {
+		t.Fatalf("telemetry %q ready before its sequence number was written", r.Payload)
+	}
+	if err := o.Append(Record{Topic: "drover/pi/reply/me", Payload: []byte("pong"), QoS: 1, Class: ClassReply}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := o.Front(); string(r.Payload) != "pong" {
+		t.Fatalf("front = %q, want the reply, which need not wait", r.Payload)
+	}
+	if err := o.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	<-notified
+	if got := strings.Join(drain(t, o), ","); got != "1,pong" {
+		t.Fatalf("after the write got %s, want 1,pong", got)
 	}
 }

@@ -198,11 +198,16 @@ func (o *Outbox) writeTx(tx *bolt.Tx, fresh []int) error {
 // Sync writes and fsyncs the pending changes now.
 func (o *Outbox) Sync() error {
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	if o.closed {
+		o.mu.Unlock()
 		return ErrClosed
 	}
-	return o.write()
+	err, notify := o.write(), o.notify
+	o.mu.Unlock()
+	if notify != nil {
+		notify()
+	}
+	return err
 }
 
 // Run writes the pending changes every SyncInterval until ctx ends. With
