@@ -133,7 +133,7 @@ type outboxAdapter struct {
 func (a outboxAdapter) OutboxStats() metrics.OutboxStats {
 	s := a.o.Stats()
 	out := metrics.OutboxStats{Records: s.Records, Bytes: s.Bytes, Appended: s.Appended, Acked: s.Acked,
-		Writes: s.Writes, WriteErrors: s.WriteErrors, Dropped: s.Dropped}
+		Writes: s.Writes, WriteErrors: s.WriteErrors, Dropped: s.Dropped, Seq: s.Seq}
 	if !s.Oldest.IsZero() {
 		out.OldestAgeSeconds = max(a.now().Sub(s.Oldest).Seconds(), 0)
 	}

@@ -37,7 +37,7 @@ func (fakeSources) MQTTStats() MQTTStats {
 
 func (fakeSources) OutboxStats() OutboxStats {
 	return OutboxStats{Records: 7, Bytes: 900, OldestAgeSeconds: 12.5, Appended: 20, Acked: 13, Writes: 4,
-		Dropped: map[string]uint64{"max_bytes": 2}}
+		Dropped: map[string]uint64{"max_bytes": 2}, Seq: 99}
 }
 
 func (fakeSources) JournalStats() JournalStats {
@@ -106,6 +106,7 @@ func TestExposition(t *testing.T) {
 		`drover_unit_restarts_total{kind="task",unit="blink"} 2`,
 		`drover_job_runs_total{job="backup"} 7`,
 		`drover_outbox_records 7`,
+		`drover_outbox_telemetry_sequence 99`,
 		`drover_outbox_oldest_age_seconds 12.5`,
 		`drover_outbox_dropped_total{reason="max_bytes"} 2`,
 		`drover_outbox_dropped_total{reason="corrupt"} 0`,

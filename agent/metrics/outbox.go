@@ -20,6 +20,8 @@ type OutboxStats struct {
 	// Dropped counts records dropped, by reason (max_bytes, max_age,
 	// expired, corrupt).
 	Dropped map[string]uint64
+	// Seq is the last telemetry sequence number given out.
+	Seq uint64
 }
 
 // OutboxSource gives outbox snapshots.
@@ -43,6 +45,8 @@ var (
 		"Fsynced write transactions of the outbox file.", nil, nil)
 	outboxWriteErrorsDesc = prometheus.NewDesc("drover_outbox_write_errors_total",
 		"Failed write transactions of the outbox file.", nil, nil)
+	outboxSeqDesc = prometheus.NewDesc("drover_outbox_telemetry_sequence",
+		"Last telemetry sequence number given out (the seq of telemetry documents).", nil, nil)
 	outboxDroppedDesc = prometheus.NewDesc("drover_outbox_dropped_total",
 		"Records dropped from the outbox, by reason.", []string{"reason"}, nil)
 )
@@ -54,7 +58,7 @@ type outboxCollector struct{ src OutboxSource }
 
 func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{outboxRecordsDesc, outboxBytesDesc, outboxOldestDesc, outboxAppendedDesc,
-		outboxAckedDesc, outboxWritesDesc, outboxWriteErrorsDesc, outboxDroppedDesc} {
+		outboxAckedDesc, outboxWritesDesc, outboxWriteErrorsDesc, outboxSeqDesc, outboxDroppedDesc} {
 		ch <- d
 	}
 }
@@ -72,6 +76,7 @@ func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(outboxAckedDesc, s.Acked)
 	counter(outboxWritesDesc, s.Writes)
 	counter(outboxWriteErrorsDesc, s.WriteErrors)
+	gauge(outboxSeqDesc, float64(s.Seq))
 	reasons := maps.Clone(s.Dropped)
 	if reasons == nil {
 		reasons = map[string]uint64{}
