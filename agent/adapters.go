@@ -11,6 +11,7 @@ import (
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/outbox"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/scheduler"
@@ -121,6 +122,22 @@ func (a linkAdapter) MQTTStats() metrics.MQTTStats {
 	s := a.l.Stats()
 	return metrics.MQTTStats{Connected: s.Connected, Reconnects: s.Reconnects, Received: s.Received,
 		Sent: s.Sent, Dropped: s.Dropped + s.InboxDropped, Queued: s.Queued}
+}
+
+// outboxAdapter serves metrics.OutboxSource.
+type outboxAdapter struct {
+	o   *outbox.Outbox
+	now func() time.Time
+}
+
+func (a outboxAdapter) OutboxStats() metrics.OutboxStats {
+	s := a.o.Stats()
+	out := metrics.OutboxStats{Records: s.Records, Bytes: s.Bytes, Appended: s.Appended, Acked: s.Acked,
+		Writes: s.Writes, WriteErrors: s.WriteErrors, Dropped: s.Dropped, Seq: s.Seq}
+	if !s.Oldest.IsZero() {
+		out.OldestAgeSeconds = max(a.now().Sub(s.Oldest).Seconds(), 0)
+	}
+	return out
 }
 
 // schedAdapter serves control.Schedules and metrics.JobSource.

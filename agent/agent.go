@@ -21,6 +21,7 @@ import (
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/outbox"
 	"github.com/drover-iot/drover/agent/sdnotify"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/fleet"
@@ -34,6 +35,8 @@ const (
 	EmbeddedBrokerListen = "127.0.0.1:1883"
 	// scheduleFile holds the persisted schedules in the data dir.
 	scheduleFile = "schedules.json"
+	// outboxFile holds the QoS 1 messages not yet acknowledged (agent/outbox).
+	outboxFile = "outbox.db"
 	// TagRemote marks schedules added over MQTT (schedule.add): they
 	// persist across restarts.
 	TagRemote = "remote"
@@ -61,6 +64,7 @@ type Agent struct {
 	reg      *scheduler.Registry
 	sched    *scheduler.Scheduler
 	link     *mqttlink.Link
+	outbox   *outbox.Outbox
 	disp     *control.Dispatcher
 	metrics  *metrics.Metrics
 	ota      *otaPart // nil when OTA is off (no trusted keys)
@@ -183,6 +187,7 @@ func (a *Agent) buildLink() error {
 	if a.brokerURL == "" {
 		a.brokerURL = "tcp://" + EmbeddedBrokerListen
 	}
+	a.outbox = outbox.New(a.outboxOptions())
 	lc, err := a.linkConfig()
 	if err != nil {
 		return err
@@ -194,6 +199,7 @@ func (a *Agent) buildLink() error {
 	a.link = link
 	ja, sa := journalAdapter{a.journal}, schedAdapter{a.sched, a.reg}
 	a.metrics = metrics.New(metrics.WithUnits(a.sup), metrics.WithJobs(sa), metrics.WithMQTT(linkAdapter{link}),
+		metrics.WithOutbox(outboxAdapter{a.outbox, a.clock.Now}),
 		metrics.WithJournal(ja), metrics.WithSensors(a.sensors), metrics.WithInfo(a.cfg.ID, version.Version, version.Commit),
 		metrics.WithBuild(version.BuildNumber()))
 	return nil

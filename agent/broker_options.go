@@ -6,6 +6,7 @@ import (
 
 	"github.com/drover-iot/drover/agent/config"
 	"github.com/drover-iot/drover/agent/mqttlink"
+	"github.com/drover-iot/drover/agent/outbox"
 	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
@@ -28,7 +29,7 @@ func (a *Agent) brokerOptions(clientID string) (mqttopts.Options, error) {
 
 // linkConfig is the configuration of the device's MQTT link: the broker
 // settings, broker.clean_session, the state topic for the will, the
-// command subscription, the birth messages and the offline queue.
+// command subscription, the birth messages, the QoS 0 queue and the outbox.
 func (a *Agent) linkConfig() (mqttlink.Config, error) {
 	b := a.cfg.Broker
 	mo, err := a.brokerOptions(b.ClientID)
@@ -39,7 +40,7 @@ func (a *Agent) linkConfig() (mqttlink.Config, error) {
 		Broker: mo.Broker, ClientID: mo.ClientID, Username: mo.Username, Password: mo.Password, TLS: mo.TLS,
 		KeepAlive: mo.KeepAlive, CleanSession: b.CleanSession, StateTopic: a.topics.State(a.cfg.ID),
 		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.births, QueueSize: b.OfflineQueue,
-		StopTimeout: a.stopTimeout,
+		StopTimeout: a.stopTimeout, Outbox: a.outbox,
 	}, nil
 }
 
@@ -59,4 +60,16 @@ func trimNewline(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// outboxOptions are the config's outbox bounds; a nil sync interval (a
+// config built without defaults) takes the outbox's default.
+func (a *Agent) outboxOptions() outbox.Options {
+	oc := a.cfg.Outbox
+	sync := outbox.DefaultSyncInterval
+	if oc.SyncInterval != nil {
+		sync = oc.SyncInterval.D()
+	}
+	return outbox.Options{MaxBytes: int64(oc.MaxBytes), MaxAge: oc.MaxAge.D(), SyncInterval: sync,
+		Clock: a.clock, Logger: a.log}
 }

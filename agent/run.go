@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 
@@ -36,6 +37,12 @@ func (a *Agent) Run(ctx context.Context) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, lock.unlock()) }()
+	// The outbox file is opened under the data dir's lock, and closed
+	// (its last changes written) after the link has stopped.
+	if err := a.outbox.Attach(filepath.Join(a.cfg.DataDir, outboxFile)); err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	defer func() { err = errors.Join(err, a.outbox.Close()) }()
 	return a.run(ctx)
 }
 
@@ -78,7 +85,7 @@ func (a *Agent) run(ctx context.Context) error {
 // coreParts stop after the units: the scheduler and the MQTT link (whose
 // stop flushes the queue and publishes the retained offline state).
 func (a *Agent) coreParts() []part {
-	return []part{{"scheduler", a.sched.Run}, {"mqtt", a.link.Run}}
+	return []part{{"scheduler", a.sched.Run}, {"mqtt", a.link.Run}, {"outbox", a.outbox.Run}}
 }
 
 // edgeParts stop first: the dispatcher, the status loop, the metrics server.

@@ -12,8 +12,8 @@ import (
 )
 
 // sensorOutput publishes the readings of every sampler: one telemetry
-// document per read of a sensor (QoS 1, kept in the offline queue across
-// outages, oldest dropped first when it is full) and, when configured, the
+// document per read of a sensor (QoS 1, numbered, kept in the on-disk
+// outbox across outages and restarts, oldest dropped first when it is full) and, when configured, the
 // Home Assistant discovery of each new series.
 type sensorOutput struct {
 	a *Agent
@@ -29,13 +29,14 @@ func (a *Agent) newSensorOutput() *sensorOutput {
 // deliver is the samplers' DeliverFunc; it never blocks.
 func (o *sensorOutput) deliver(batch []fleet.Reading) {
 	a := o.a
-	payload, err := json.Marshal(telemetryOf(batch))
-	if err != nil {
-		a.log.Error("encode telemetry", "err", err)
-		return
+	doc := telemetryOf(batch)
+	numbered := func(seq uint64) ([]byte, error) {
+		doc.Seq = seq
+		return json.Marshal(doc)
 	}
-	_ = a.link.Publish(mqttlink.Message{Topic: a.topics.Telemetry(a.cfg.ID), Payload: payload, QoS: 1,
-		Class: mqttlink.ClassTelemetry}) // a drop is counted and logged by the link
+	// A drop is counted and logged by the link.
+	_ = a.link.PublishSeq(mqttlink.Message{Topic: a.topics.Telemetry(a.cfg.ID), QoS: 1,
+		Class: mqttlink.ClassTelemetry}, numbered)
 	if a.cfg.HomeAssistant.Discovery {
 		for _, m := range o.discover(batch) {
 			_ = a.link.Publish(m)

@@ -69,7 +69,18 @@ func (a *Agent) snapshot() fleet.Snapshot {
 	if a.ota != nil {
 		s.OTA = control.WireStatus(a.ota.Status())
 	}
+	s.Outbox = a.outboxStatus()
 	return s
+}
+
+// outboxStatus is the outbox's depth for the status snapshot.
+func (a *Agent) outboxStatus() *fleet.OutboxStatus {
+	m := outboxAdapter{a.outbox, a.clock.Now}.OutboxStats()
+	var dropped uint64
+	for _, n := range m.Dropped {
+		dropped += n
+	}
+	return &fleet.OutboxStatus{Records: m.Records, Bytes: m.Bytes, OldestAge: m.OldestAgeSeconds, Dropped: dropped}
 }
 
 // statusChanged asks for a status publication; it never blocks.

@@ -151,6 +151,10 @@ type AckResult struct {
 
 // Telemetry is the payload of drover/<dev>/telemetry.
 type Telemetry struct {
+	// Seq is the device's telemetry sequence number: 1, 2, 3… per device,
+	// persisted across restarts, never reused. A consumer drops a seq it
+	// has seen (QoS 1 may deliver twice). Omitted (0) by older agents.
+	Seq      uint64             `json:"seq,omitempty"`
 	TS       time.Time          `json:"ts"`
 	Readings []TelemetryReading `json:"readings"`
 }

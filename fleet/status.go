@@ -122,4 +122,18 @@ type Snapshot struct {
 	SensorErrors []SensorError `json:"sensor_errors,omitempty"`
 	// OTA is the OTA state machine's status, owned by the ota package.
 	OTA any `json:"ota,omitempty"`
+	// Outbox is the depth of the device's outbox of QoS 1 messages not yet
+	// acknowledged; omitted by agents without one.
+	Outbox *OutboxStatus `json:"outbox,omitempty"`
+}
+
+// OutboxStatus is the depth of a device's on-disk outbox.
+type OutboxStatus struct {
+	Records int   `json:"records"`
+	Bytes   int64 `json:"bytes"`
+	// OldestAge is the age in seconds of the oldest record; 0 when empty.
+	OldestAge float64 `json:"oldest_age_s"`
+	// Dropped counts the records dropped since the agent started (bounds,
+	// expiry, corruption).
+	Dropped uint64 `json:"dropped"`
 }

@@ -27,6 +27,8 @@ type Config struct {
 	StatusInterval Duration `yaml:"status_interval" json:"status_interval"`
 	// Journal sizes the in-memory log and its optional file copy.
 	Journal Journal `yaml:"journal" json:"journal"`
+	// Outbox bounds the on-disk outbox of QoS 1 messages.
+	Outbox Outbox `yaml:"outbox" json:"outbox"`
 	// Services are supervised at boot in dependency order.
 	Services []Service `yaml:"services,omitempty" json:"services,omitempty"`
 	// Jobs are scheduled runs of handlers or commands.
@@ -88,6 +90,19 @@ type Metrics struct {
 }
 
 // Journal sizes the in-memory ring and its optional on-disk copy.
+// Outbox bounds the on-disk outbox (<data_dir>/outbox.db) of the QoS 1
+// messages (telemetry, replies, retained state) not yet acknowledged.
+type Outbox struct {
+	// MaxBytes caps the records' size; the oldest telemetry goes first. Default: 16MB.
+	MaxBytes Size `yaml:"max_bytes" json:"max_bytes"`
+	// MaxAge drops records older than it. Default: 168h (7 days).
+	MaxAge Duration `yaml:"max_age" json:"max_age"`
+	// SyncInterval batches the writes to disk; 0 fsyncs every change.
+	// Default: 1s.
+	SyncInterval *Duration `yaml:"sync_interval" json:"sync_interval"`
+}
+
+// Journal sizes the in-memory log and its optional file copy.
 type Journal struct {
 	// Records is the ring size. Default: 10000.
 	Records int `yaml:"records" json:"records"`

@@ -19,6 +19,9 @@ const (
 	DefaultStatusInterval = 60 * time.Second
 	DefaultJournalRecords = 10000
 	DefaultJournalFileMax = Size(10 * 1000 * 1000)
+	DefaultOutboxMaxBytes = Size(16 * 1000 * 1000)
+	DefaultOutboxMaxAge   = 7 * 24 * time.Hour
+	DefaultOutboxSync     = time.Second
 	DefaultStopTimeout    = 10 * time.Second
 	DefaultBackoff        = time.Second
 	DefaultMaxBackoff     = time.Minute
@@ -67,6 +70,12 @@ func (c *Config) applyDefaults(sys system) {
 	setDefault(&c.StatusInterval, Duration(DefaultStatusInterval))
 	setDefault(&c.Journal.Records, DefaultJournalRecords)
 	setDefault(&c.Journal.FileMax, DefaultJournalFileMax)
+	setDefault(&c.Outbox.MaxBytes, DefaultOutboxMaxBytes)
+	setDefault(&c.Outbox.MaxAge, Duration(DefaultOutboxMaxAge))
+	if c.Outbox.SyncInterval == nil {
+		d := Duration(DefaultOutboxSync)
+		c.Outbox.SyncInterval = &d
+	}
 	setDefault(&c.OTA.Trial, Duration(DefaultOTATrial))
 	setDefault(&c.HomeAssistant.Prefix, DefaultHAPrefix)
 	for i := range c.Services {

@@ -38,6 +38,8 @@ func TestBadConfigs(t *testing.T) {
 			`5: unknown key "polcy" in restart`},
 		{"bad duration", "status_interval: 5 parsecs\n", `1: bad duration "5 parsecs"`},
 		{"bad size", "journal:\n  file_max: lots\n", `2: bad size "lots"`},
+		{"tiny outbox", "outbox:\n  max_bytes: 1KB\n", `2: outbox.max_bytes: must be at least 64KiB`},
+		{"negative outbox sync", "outbox:\n  sync_interval: -1s\n", `2: outbox.sync_interval: must not be negative`},
 		{"upper-case id", "id: Pi-1\n", `1: id: device id "Pi-1" must be lower case`},
 		{"id with slash", "id: a/b\n", `1: id: device id "a/b" must not contain '+', '#' or '/'`},
 		{"id with wildcard", "id: 'a+'\n", `1: id: device id "a+" must not contain`},

@@ -115,6 +115,13 @@ func (c *Config) checkScalars(p *Problems) {
 	if c.Journal.FileMax < 4096 {
 		p.add(c.pos, "journal.file_max", "must be at least 4KiB, not %s", c.Journal.FileMax)
 	}
+	if c.Outbox.MaxBytes < 64*1024 {
+		p.add(c.pos, "outbox.max_bytes", "must be at least 64KiB, not %s", c.Outbox.MaxBytes)
+	}
+	c.positive(p, "outbox.max_age", c.Outbox.MaxAge)
+	if c.Outbox.SyncInterval != nil {
+		c.nonNegative(p, "outbox.sync_interval", *c.Outbox.SyncInterval)
+	}
 }
 
 func (c *Config) checkOTA(p *Problems) {

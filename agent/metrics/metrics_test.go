@@ -35,6 +35,11 @@ func (fakeSources) MQTTStats() MQTTStats {
 	return MQTTStats{Connected: true, Reconnects: 4, Received: 10, Sent: 12, Dropped: 1, Queued: 3}
 }
 
+func (fakeSources) OutboxStats() OutboxStats {
+	return OutboxStats{Records: 7, Bytes: 900, OldestAgeSeconds: 12.5, Appended: 20, Acked: 13, Writes: 4,
+		Dropped: map[string]uint64{"max_bytes": 2}, Seq: 99}
+}
+
 func (fakeSources) JournalStats() JournalStats {
 	return JournalStats{Records: map[string]uint64{"info": 90, "error": 10}, Dropped: 5}
 }
@@ -59,7 +64,7 @@ func (fakeSources) SensorCounts() []SensorCount {
 
 func newTestMetrics() *Metrics {
 	f := fakeSources{}
-	m := New(WithUnits(f), WithJobs(f), WithMQTT(f), WithJournal(f), WithSensors(f), WithInfo("dev1", "v1", "abc"), WithBuild(42))
+	m := New(WithUnits(f), WithJobs(f), WithMQTT(f), WithOutbox(f), WithJournal(f), WithSensors(f), WithInfo("dev1", "v1", "abc"), WithBuild(42))
 	m.ObserveJobRun("backup", 3*time.Millisecond, 2*time.Second)
 	m.MarkJobSuccess("backup", time.Unix(1700000000, 500e6))
 	return m
@@ -100,6 +105,11 @@ func TestExposition(t *testing.T) {
 		`drover_unit_state{kind="service",state="failed",unit="mosq"} 1`,
 		`drover_unit_restarts_total{kind="task",unit="blink"} 2`,
 		`drover_job_runs_total{job="backup"} 7`,
+		`drover_outbox_records 7`,
+		`drover_outbox_telemetry_sequence 99`,
+		`drover_outbox_oldest_age_seconds 12.5`,
+		`drover_outbox_dropped_total{reason="max_bytes"} 2`,
+		`drover_outbox_dropped_total{reason="corrupt"} 0`,
 		`drover_job_failures_total{job="backup"} 1`,
 		`drover_job_lateness_seconds_count{job="backup"} 1`,
 		`drover_job_duration_seconds_sum{job="backup"} 2`,

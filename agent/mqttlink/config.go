@@ -1,7 +1,8 @@
 // Package mqttlink is the device's MQTT connection: a paho client (MQTT
 // 3.1.1) with a persistent session (unless Config.CleanSession), a last
-// will, birth messages and resubscription on every (re)connect, a bounded
-// offline queue for QoS 1 replies and telemetry, and a clean, bounded stop.
+// will, birth messages and resubscription on every (re)connect, an outbox
+// (agent/outbox) for QoS 1 replies and telemetry that keeps them until
+// their PUBACK, and a clean, bounded stop.
 package mqttlink
 
 import (
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/drover-iot/drover/agent/outbox"
 	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
@@ -55,8 +57,11 @@ type Config struct {
 	// Birth returns the retained messages published after "online" on every
 	// connect (the info document). May be nil.
 	Birth func() []Message
-	// QueueSize bounds the offline queue. Default: DefaultQueueSize.
+	// QueueSize bounds the queue of QoS 0 messages. Default: DefaultQueueSize.
 	QueueSize int
+	// Outbox keeps the QoS 1 messages until their PUBACK; its owner opens
+	// (Attach) and closes it. Default: an outbox in memory only.
+	Outbox *outbox.Outbox
 	// InboxSize bounds the channel of received messages. Default: DefaultInboxSize.
 	InboxSize int
 	// StopTimeout bounds the clean stop. Default: DefaultStopTimeout.
@@ -80,6 +85,9 @@ func (c *Config) applyDefaults() {
 	setDur(&c.MaxReconnectInterval, DefaultMaxReconnect)
 	if c.QueueSize <= 0 {
 		c.QueueSize = DefaultQueueSize
+	}
+	if c.Outbox == nil {
+		c.Outbox = outbox.New(outbox.Options{})
 	}
 	if c.InboxSize <= 0 {
 		c.InboxSize = DefaultInboxSize

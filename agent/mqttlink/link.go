@@ -78,6 +78,7 @@ func New(cfg Config, opts ...Option) (*Link, error) {
 		return nil, err
 	}
 	l.client = mqtt.NewClient(po)
+	cfg.Outbox.SetNotify(l.signal) // telemetry becomes ready once written
 	return l, nil
 }
 
@@ -118,15 +119,35 @@ func (l *Link) WaitConnected(ctx context.Context) error {
 	}
 }
 
-// Publish queues m for sending and never blocks. QoS 1 messages are kept in
-// the bounded offline queue while disconnected and sent in order on
-// reconnect; a QoS 0 message published while disconnected is dropped. It
-// returns ErrDropped when m itself was not queued.
-func (l *Link) Publish(m Message) error {
+// Publish queues m for sending and never waits for the network. QoS 1
+// messages are appended to the outbox (on disk when it is attached) and
+// sent in order while connected, each removed on its PUBACK; a QoS 0
+// message published while disconnected is dropped. It returns ErrDropped
+// when m itself was not queued.
+func (l *Link) Publish(m Message) error { return l.PublishSeq(m, nil) }
+
+// PublishSeq is Publish for a QoS 1 message whose payload carries the
+// next telemetry sequence number of the outbox: build gets it and returns
+// the payload.
+func (l *Link) PublishSeq(m Message, build func(seq uint64) ([]byte, error)) error {
 	if m.Class == "" {
 		m.Class = ClassTelemetry
 	}
-	if m.QoS == 0 && !l.online.Load() {
+	if m.QoS == 0 {
+		return l.publishQoS0(m)
+	}
+	err := l.cfg.Outbox.AppendSeq(m.record(), build)
+	l.signal()
+	if err != nil {
+		l.ctr.dropped.Add(1)
+		l.log.Warn("outbox append failed, message dropped", "topic", m.Topic, "class", m.Class, "err", err)
+		return fmt.Errorf("%w: %w", ErrDropped, err)
+	}
+	return nil
+}
+
+func (l *Link) publishQoS0(m Message) error {
+	if !l.online.Load() {
 		l.ctr.dropped.Add(1)
 		return fmt.Errorf("%w: qos 0 while offline", ErrDropped)
 	}
@@ -137,7 +158,7 @@ func (l *Link) Publish(m Message) error {
 	switch res {
 	case evicted, rejected:
 		l.ctr.dropped.Add(1)
-		l.log.Warn("offline queue full, message dropped", "topic", dropped.Topic, "class", dropped.Class)
+		l.log.Warn("queue full, message dropped", "topic", dropped.Topic, "class", dropped.Class)
 	}
 	if res == rejected {
 		return fmt.Errorf("%w: queue full", ErrDropped)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/drover-iot/drover/agent/outbox"
 	"testing"
 	"time"
 
@@ -200,18 +201,22 @@ func mustPublish(t *testing.T, l *Link, m Message) {
 
 func TestPublishOfflinePolicy(t *testing.T) {
 	cfg := testConfig("tcp://127.0.0.1:1")
-	cfg.QueueSize = 2
+	reply := Message{Topic: "r", QoS: 1, Class: ClassReply, Payload: []byte("reply")}
+	cfg.Outbox = outbox.New(outbox.Options{MaxBytes: 2 * reply.record().Size()})
 	l := newLink(t, cfg)
 	if err := l.Publish(Message{Topic: "x", QoS: 0}); !errors.Is(err, ErrDropped) {
 		t.Errorf("qos 0 offline: err = %v, want ErrDropped", err)
 	}
-	mustPublish(t, l, Message{Topic: "r", QoS: 1, Class: ClassReply})
-	mustPublish(t, l, Message{Topic: "r", QoS: 1, Class: ClassReply})
-	if err := l.Publish(Message{Topic: "t", QoS: 1}); !errors.Is(err, ErrDropped) {
-		t.Errorf("telemetry into a queue full of replies: err = %v, want ErrDropped", err)
+	mustPublish(t, l, reply)
+	mustPublish(t, l, reply)
+	mustPublish(t, l, Message{Topic: "t", QoS: 1, Payload: []byte("tele")}) // the oldest telemetry: dropped
+	st := l.Stats()
+	if st.Dropped != 1 || st.Queued != 2 || st.Outbox.Dropped[outbox.ReasonBytes] != 1 {
+		t.Errorf("stats = %+v, want 1 qos 0 dropped, 2 queued, 1 telemetry dropped by max_bytes", st)
 	}
-	if st := l.Stats(); st.Dropped != 2 || st.Queued != 2 {
-		t.Errorf("stats = %+v, want 2 dropped, 2 queued", st)
+	big := Message{Topic: "t", QoS: 1, Payload: make([]byte, 1000)}
+	if err := l.Publish(big); !errors.Is(err, ErrDropped) || !errors.Is(err, outbox.ErrTooLarge) {
+		t.Errorf("oversized message: err = %v, want ErrDropped wrapping outbox.ErrTooLarge", err)
 	}
 }
 

@@ -1,16 +1,22 @@
 package mqttlink
 
-// Class tells the offline queue how to treat a message when it is full.
-type Class string
+import (
+	"time"
 
-// Message classes. Stable strings, used in logs.
+	"github.com/drover-iot/drover/agent/outbox"
+)
+
+// Class tells the outbox how to treat a message when it is full.
+type Class = outbox.Class
+
+// Message classes. Stable strings, used in logs and on disk.
 const (
 	// ClassTelemetry messages are dropped first, oldest first.
-	ClassTelemetry Class = "telemetry"
+	ClassTelemetry = outbox.ClassTelemetry
 	// ClassReply messages are kept in preference to telemetry.
-	ClassReply Class = "reply"
+	ClassReply = outbox.ClassReply
 	// ClassLatest messages (retained status) keep only the newest per topic.
-	ClassLatest Class = "latest"
+	ClassLatest = outbox.ClassLatest
 )
 
 // Message is one MQTT message, outbound or inbound.
@@ -21,9 +27,23 @@ type Message struct {
 	Retained bool
 	// Class applies to outbound messages only. Default: ClassTelemetry.
 	Class Class
+	// Expires, when set, is when an outbound QoS 1 message stops being
+	// worth sending (a reply to an expiring request): the outbox drops it.
+	Expires time.Time
+
+	id uint64 // the outbox record of a QoS 1 message; 0 for QoS 0
 }
 
-// queue is the bounded, ordered offline queue. It is not safe for
+func (m Message) record() outbox.Record {
+	return outbox.Record{Topic: m.Topic, Payload: m.Payload, QoS: m.QoS, Retained: m.Retained, Class: m.Class, Expires: m.Expires}
+}
+
+func messageOf(r outbox.Record) Message {
+	return Message{Topic: r.Topic, Payload: r.Payload, QoS: r.QoS, Retained: r.Retained, Class: r.Class, Expires: r.Expires, id: r.ID}
+}
+
+// queue is the bounded, ordered queue of QoS 0 messages (QoS 1 messages
+// go to the outbox). It is not safe for
 // concurrent use; Link guards it with its mutex.
 type queue struct {
 	items []Message

@@ -15,19 +15,15 @@ type inflight struct {
 	lost <-chan struct{}
 }
 
-// flush sends queued messages while online, oldest first. When a send
-// fails while still online, it schedules another attempt. When ctx ends
-// while a message awaits its acknowledgement, the message is kept as
-// in flight, not requeued: it was sent, and stop awaits its acknowledgement
-// rather than sending it twice.
+// flush sends the outbox's records, then the queued QoS 0 messages, while
+// online, oldest first. A record leaves the outbox only on its PUBACK.
+// When a send fails while still online, it schedules another attempt. When
+// ctx ends while a message awaits its acknowledgement, the message is kept
+// as in flight: it was sent, and stop awaits its acknowledgement rather
+// than sending it twice.
 func (l *Link) flush(ctx context.Context) {
 	for l.online.Load() && ctx.Err() == nil {
-		l.mu.Lock()
-		m, ok := l.q.front()
-		if ok {
-			l.q.pop()
-		}
-		l.mu.Unlock()
+		m, ok := l.next()
 		if !ok {
 			return
 		}
@@ -43,7 +39,7 @@ func (l *Link) flush(ctx context.Context) {
 			return
 		}
 		l.requeue(m)
-		l.log.Debug("send failed; requeued", "topic", m.Topic, "err", err)
+		l.log.Debug("send failed; kept", "topic", m.Topic, "err", err)
 		if l.online.Load() && ctx.Err() == nil {
 			time.AfterFunc(retryDelay, l.signal)
 		}
@@ -51,7 +47,26 @@ func (l *Link) flush(ctx context.Context) {
 	}
 }
 
+// next is the oldest outbox record, else the oldest QoS 0 message (taken
+// out of its queue).
+func (l *Link) next() (Message, bool) {
+	if r, ok := l.cfg.Outbox.Front(); ok {
+		return messageOf(r), true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, ok := l.q.front()
+	if ok {
+		l.q.pop()
+	}
+	return m, ok
+}
+
+// requeue puts a QoS 0 message back; an outbox record never left.
 func (l *Link) requeue(m Message) {
+	if m.id != 0 {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.q.unshift(m)
@@ -85,6 +100,11 @@ func (l *Link) await(ctx context.Context, p *inflight) error {
 		return fmt.Errorf("publish %s: %w", p.m.Topic, err)
 	}
 	l.ctr.sent.Add(1)
+	if p.m.id != 0 {
+		if err := l.cfg.Outbox.Ack(p.m.id); err != nil {
+			l.log.Warn("outbox: removing an acknowledged record failed; it may be sent again", "err", err)
+		}
+	}
 	return nil
 }
 

@@ -1,6 +1,10 @@
 package mqttlink
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/drover-iot/drover/agent/outbox"
+)
 
 // counters are the link's monotonic counters.
 type counters struct {
@@ -26,8 +30,10 @@ type Stats struct {
 	Sent uint64
 	// Dropped counts outbound messages lost to a full queue or while offline.
 	Dropped uint64
-	// Queued is the current length of the offline queue.
+	// Queued is the number of messages waiting: outbox records and QoS 0.
 	Queued int
+	// Outbox is a snapshot of the outbox.
+	Outbox outbox.Stats
 }
 
 // Stats returns a snapshot of the link's counters.
@@ -35,7 +41,9 @@ func (l *Link) Stats() Stats {
 	l.mu.Lock()
 	queued := l.q.len()
 	l.mu.Unlock()
+	ob := l.cfg.Outbox.Stats()
 	return Stats{
+		Outbox:       ob,
 		Connected:    l.online.Load(),
 		Connects:     l.ctr.connects.Load(),
 		Reconnects:   l.ctr.reconnects.Load(),
@@ -43,6 +51,6 @@ func (l *Link) Stats() Stats {
 		InboxDropped: l.ctr.inboxDropped.Load(),
 		Sent:         l.ctr.sent.Load(),
 		Dropped:      l.ctr.dropped.Load(),
-		Queued:       queued,
+		Queued:       queued + ob.Records,
 	}
 }

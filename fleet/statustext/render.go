@@ -74,6 +74,7 @@ func RenderText(w io.Writer, s fleet.Snapshot, opt TextOptions) error {
 		writeReadings(&b, s.Sensors, opt)
 		writeSensorErrors(&b, s.SensorErrors)
 	})
+	writeOutbox(&b, s.Outbox)
 	writeOTA(&b, s.OTA)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -195,4 +196,16 @@ func exitText(code *int, signal string) string {
 		return "killed by " + signal
 	}
 	return fmt.Sprintf("code %d", *code)
+}
+
+// writeOutbox renders the outbox line: depth, size, oldest age, drops.
+func writeOutbox(b *strings.Builder, o *fleet.OutboxStatus) {
+	if o == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nOutbox: %d messages, %d bytes", o.Records, o.Bytes)
+	if o.Records > 0 {
+		fmt.Fprintf(b, ", oldest %s", Humanize(time.Duration(o.OldestAge*float64(time.Second))))
+	}
+	fmt.Fprintf(b, ", %d dropped\n", o.Dropped)
 }

@@ -165,3 +165,15 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
+
+func TestRenderOutbox(t *testing.T) {
+	s := fleet.Snapshot{Device: "pi", Time: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC),
+		Outbox: &fleet.OutboxStatus{Records: 42, Bytes: 6300, OldestAge: 90, Dropped: 3}}
+	var b strings.Builder
+	if err := RenderText(&b, s, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Outbox: 42 messages, 6300 bytes, oldest 1 min 30 s, 3 dropped\n"; !strings.Contains(b.String(), want) {
+		t.Fatalf("no %q in\n%s", want, b.String())
+	}
+}
