@@ -10,9 +10,9 @@ export SOURCE_DATE_EPOCH
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Debian versions start with a digit: v0.3.0-4-gabc -> 0.3.0-4-gabc; a bare
-# commit (no tag yet) -> 0~gabc.
-debver=$(echo "$VERSION" | sed -e 's/^v//' -e 's/^\([^0-9]\)/0~g\1/' -e 's/-dirty$/+dirty/')
+# Debian versions start with a digit and end in a Debian revision (-1):
+# v0.3.0-4-gabc -> 0.3.0-4-gabc-1; a bare commit (no tag yet) -> 0~gabc-1.
+debver=$(echo "$VERSION" | sed -e 's/^v//' -e 's/^\([^0-9]\)/0~g\1/' -e 's/-dirty$/+dirty/')-1
 
 debarch() {
 	case $1 in amd64 | arm64) echo "$1" ;; arm) echo armhf ;; *) echo "deb: no Debian arch for $1" >&2; return 1 ;; esac
@@ -28,7 +28,7 @@ doc() {
 	install -m 0644 "$here/packaging/$1.lintian-overrides" "$2/usr/share/lintian/overrides/$1"
 	printf '%s (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- Drover maintainers <drover@example.org>  %s\n' \
 		"$1" "$debver" "$VERSION" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")" |
-		gzip -9n >"$d/changelog.gz"
+		gzip -9n >"$d/changelog.Debian.gz"
 }
 
 # control NAME ARCH ROOT DEPENDS SECTION DESCRIPTION...

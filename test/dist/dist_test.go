@@ -98,8 +98,8 @@ func TestDistReproducible(t *testing.T) {
 		t.Fatalf("two builds differ:\n--- first\n%s--- second (another path)\n%s", sumsA, sumsB)
 	}
 	for _, want := range []string{"agent_linux_amd64", "agent_linux_arm", "fleetctl_linux_amd64",
-		"fleetctl_linux_arm", "drover-agent_1.2.3-4-gabcdef0_amd64.deb",
-		"drover-agent_1.2.3-4-gabcdef0_armhf.deb", "drover-fleetctl_1.2.3-4-gabcdef0_armhf.deb"} {
+		"fleetctl_linux_arm", "drover-agent_1.2.3-4-gabcdef0-1_amd64.deb",
+		"drover-agent_1.2.3-4-gabcdef0-1_armhf.deb", "drover-fleetctl_1.2.3-4-gabcdef0-1_armhf.deb"} {
 		if !bytes.Contains(sumsA, []byte("  "+want+"\n")) {
 			t.Errorf("SHA256SUMS lacks %s:\n%s", want, sumsA)
 		}
@@ -122,7 +122,7 @@ func TestDistBinaries(t *testing.T) {
 		f.Close()
 	}
 	out := run(t, filepath.Join(dir, "agent_linux_amd64"), "version")
-	for _, want := range []string{"v1.2.3-4-gabcdef0", "abcdef0", "42"} {
+	for _, want := range []string{"v1.2.3-4-gabcdef0", "commit abcdef0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("agent version %q lacks %q", out, want)
 		}
