@@ -4,28 +4,20 @@ import (
 	"cmp"
 	"debug/elf"
 	"errors"
+
+	"github.com/drover-iot/drover/ota/manifest"
 )
 
-// elfArch maps ELF machines to GOARCH names.
-var elfArch = map[elf.Machine]string{
-	elf.EM_X86_64: "amd64", elf.EM_386: "386", elf.EM_AARCH64: "arm64", elf.EM_ARM: "arm",
-	elf.EM_RISCV: "riscv64", elf.EM_PPC64: "ppc64le", elf.EM_S390: "s390x", elf.EM_MIPS: "mips",
-}
-
-// binaryPlatform returns the os and arch of an ELF binary ("linux", the
-// GOARCH of its machine); "" for what the header does not say, and both
-// "" when the file is not ELF.
+// binaryPlatform returns the os and arch of an ELF binary
+// (manifest.Platform, the one reader of ELF headers); both "" when the
+// file is not ELF or the header names a machine Drover does not build for.
 func binaryPlatform(path string) (goos, goarch string, err error) {
-	f, err := elf.Open(path)
+	goos, goarch, err = manifest.Platform(path)
 	var fe *elf.FormatError
-	if errors.As(err, &fe) {
-		return "", "", nil // not ELF: the flags (or this machine) decide
+	if errors.As(err, &fe) || errors.Is(err, manifest.ErrUnknownPlatform) {
+		return "", "", nil // the flags (or this machine) decide
 	}
-	if err != nil {
-		return "", "", err
-	}
-	defer f.Close()
-	return "linux", elfArch[f.Machine], nil
+	return goos, goarch, err
 }
 
 // platform is the os and arch to publish binary for: read from its ELF

@@ -23,6 +23,9 @@ var (
 	// ErrNotNewer means the build is not above the running one and no
 	// downgrade is allowed.
 	ErrNotNewer = errors.New("manifest: build not above the running build")
+	// ErrUnknownPlatform means a binary's ELF header names no platform Go
+	// builds the agent for.
+	ErrUnknownPlatform = errors.New("manifest: unknown binary platform")
 	// ErrNoSpace means the device lacks the disk space the update needs.
 	ErrNoSpace = errors.New("manifest: not enough disk space")
 )

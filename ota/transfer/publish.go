@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,7 +34,8 @@ type PublishOptions struct {
 	// Version is the human version; Build the monotonic build number.
 	Version string
 	Build   uint64
-	// OS and Arch of the binary. Default: runtime.GOOS, runtime.GOARCH.
+	// OS and Arch of the binary. Default: read from its ELF header
+	// (manifest.Platform); runtime.GOOS, runtime.GOARCH for a non-ELF file.
 	OS, Arch string
 	// ChunkSize of the chunks. Default: manifest.DefaultChunkSize (64 KiB).
 	ChunkSize int
@@ -84,12 +86,19 @@ func Prepare(opts PublishOptions) (manifest.Manifest, []byte, error) {
 	return m, patch, m.Validate()
 }
 
-func (o PublishOptions) withDefaults() PublishOptions {
-	if o.OS == "" {
-		o.OS = runtime.GOOS
+// platform fills the empty of OS and Arch from the binary's ELF header, or
+// with this machine's when the file is no ELF binary (a test blob, a script).
+func (o PublishOptions) platform() (goos, goarch string) {
+	goos, goarch, err := manifest.Platform(o.BinaryPath)
+	if err != nil {
+		goos, goarch = runtime.GOOS, runtime.GOARCH
 	}
-	if o.Arch == "" {
-		o.Arch = runtime.GOARCH
+	return cmp.Or(o.OS, goos), cmp.Or(o.Arch, goarch)
+}
+
+func (o PublishOptions) withDefaults() PublishOptions {
+	if o.OS == "" || o.Arch == "" {
+		o.OS, o.Arch = o.platform()
 	}
 	if o.ChunkSize == 0 {
 		o.ChunkSize = manifest.DefaultChunkSize
