@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -198,7 +199,7 @@ func (a *Agent) requestRestart() {
 }
 
 func (a *Agent) startBroker() (*broker.Broker, error) {
-	if a.cfg.Broker.URL != "" {
+	if !a.cfg.Broker.Embedded() {
 		return nil, nil
 	}
 	logger := slog.New(brokerLogFilter{next: a.log.Handler(), closing: &a.brokerClosing})
@@ -227,12 +228,15 @@ func (a *Agent) logStart(ln net.Listener) {
 	if ln != nil {
 		metricsAddr = ln.Addr().String()
 	}
-	broker := a.brokerURL
-	if a.cfg.Broker.URL == "" {
+	broker := strings.Join(a.brokerURLs, " ")
+	if a.cfg.Broker.Embedded() {
 		broker += " (embedded)"
 	}
 	a.log.Info("agent started", "id", a.cfg.ID, "version", version.Version, "broker", broker,
 		"data_dir", a.cfg.DataDir, "metrics", metricsAddr)
+	for _, w := range a.cfg.Warnings() {
+		a.log.Warn("config warning", "warning", w)
+	}
 }
 
 func (a *Agent) listenMetrics() (net.Listener, error) {
