@@ -72,13 +72,9 @@ func (c *connInfo) get() connInfo {
 }
 
 // Broker is the URL (without credentials) of the broker the link is
-// connected to, or "" while it is offline.
-func (l *Link) Broker() string {
-	if !l.online.Load() {
-		return ""
-	}
-	return l.conn.get().broker
-}
+// connected to, or "" while it has no connection. The birth messages
+// already carry it.
+func (l *Link) Broker() string { return l.conn.get().broker }
 
 // redact drops the user information of a broker URL.
 func redact(u *url.URL) string {

@@ -81,7 +81,8 @@ func (l *Link) onLost(c mqtt.Client, err error) {
 	}
 	l.mu.Unlock()
 	wasOnline := l.online.Load()
-	broker := l.conn.get().broker
+	var broker string
+	l.conn.set(func(c *connInfo) { broker, c.broker = c.broker, "" })
 	l.setOnline(false)
 	if !wasOnline {
 		l.warnOnce(fmt.Sprintf("broker %s closed the connection before subscriptions and birth were done: %v", broker, err))
