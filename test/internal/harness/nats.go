@@ -91,7 +91,7 @@ func (n *NATSNode) WaitReady() {
 }
 
 func (n *NATSNode) probe() error {
-	o := paho.NewClientOptions().AddBroker(n.URL()).SetClientID("ready-"+n.Name).
+	o := paho.NewClientOptions().AddBroker(n.URL()).SetClientID("ready-" + n.Name).
 		SetCleanSession(false).SetConnectTimeout(5 * time.Second)
 	c := paho.NewClient(o)
 	if err := wait(c.Connect()); err != nil {
