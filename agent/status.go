@@ -140,3 +140,7 @@ func (a *Agent) redactedConfig() map[string]any {
 	}
 	return out
 }
+
+// Connected reports whether the agent's MQTT link is connected, subscribed
+// and its birth sent.
+func (a *Agent) Connected() bool { return a.link.Connected() }

@@ -42,7 +42,18 @@ func brokerFlags(brokers []string) []string {
 func TestNATSClusterFailover(t *testing.T) {
 	t.Parallel()
 	nodes := harness.StartNATSCluster(t, 3)
-	n1, n2, n3 := nodes[0].URL(), nodes[1].URL(), nodes[2].URL()
+	// The node killed leads no JetStream asset when it can be helped:
+	// NATS 2.9 may stop delivering for minutes after losing the leader of
+	// its MQTT streams (see docs/brokers.md), which is not the failover
+	// under test.
+	victim := harness.LeastLeading(t, nodes)
+	var others []*harness.NATSNode
+	for _, n := range nodes {
+		if n != victim {
+			others = append(others, n)
+		}
+	}
+	n1, n2, n3 := victim.URL(), others[0].URL(), others[1].URL()
 	a := natsAgent(t, "nats-a", n1, n2, n3)
 	natsAgent(t, "nats-b", n2, n3, n1)
 	ctl := []string{n3, n2} // fleetctl's own path into the cluster
@@ -57,7 +68,7 @@ func TestNATSClusterFailover(t *testing.T) {
 	}
 
 	killed := time.Now()
-	nodes[0].Kill()
+	victim.Kill()
 	// While the cluster elects new JetStream leaders it may turn
 	// connections away or time requests out: ask again until nats-a
 	// answers, from its next broker (or the one after, when the next one

@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +17,8 @@ import (
 // listener, each in its own directory and ports.
 type NATSNode struct {
 	Name string
-	// MQTTPort is the port of its MQTT listener.
-	MQTTPort int
+	// MQTTPort is the port of its MQTT listener; HTTPPort its monitoring.
+	MQTTPort, HTTPPort int
 
 	t    testing.TB
 	conf string
@@ -53,10 +55,10 @@ func StartNATSCluster(t testing.TB, n int) []*NATSNode {
 func newNATSNode(t testing.TB, name string, routePort int, routes []string) *NATSNode {
 	t.Helper()
 	dir := t.TempDir()
-	node := &NATSNode{Name: name, MQTTPort: FreePort(t), t: t, conf: filepath.Join(dir, "nats.conf"),
+	node := &NATSNode{Name: name, MQTTPort: FreePort(t), HTTPPort: FreePort(t), t: t, conf: filepath.Join(dir, "nats.conf"),
 		d: newDaemon(t, "nats-"+name, dir)}
-	conf := fmt.Sprintf("server_name: %s\nlisten: 127.0.0.1:%d\njetstream { store_dir: %q }\nmqtt { listen: 127.0.0.1:%d }\n",
-		name, FreePort(t), filepath.Join(dir, "js"), node.MQTTPort)
+	conf := fmt.Sprintf("server_name: %s\nlisten: 127.0.0.1:%d\nhttp: 127.0.0.1:%d\njetstream { store_dir: %q }\nmqtt { listen: 127.0.0.1:%d }\n",
+		name, FreePort(t), node.HTTPPort, filepath.Join(dir, "js"), node.MQTTPort)
 	if len(routes) > 1 {
 		conf += fmt.Sprintf("cluster { name: drover, listen: 127.0.0.1:%d, routes: [%s] }\n", routePort, strings.Join(routes, ", "))
 	}
@@ -109,4 +111,68 @@ func wait(tok paho.Token) error {
 		return fmt.Errorf("no answer in 10s")
 	}
 	return tok.Error()
+}
+
+// Leaders returns the JetStream leaderships the node sees: the meta
+// leader's name under "meta", and each stream's leader by stream name.
+func (n *NATSNode) Leaders() (map[string]string, error) {
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/jsz?accounts=true&streams=true", n.HTTPPort))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var jsz struct {
+		Meta struct {
+			Leader string `json:"leader"`
+		} `json:"meta_cluster"`
+		Accounts []struct {
+			Streams []struct {
+				Name    string `json:"name"`
+				Cluster struct {
+					Leader string `json:"leader"`
+				} `json:"cluster"`
+			} `json:"stream_detail"`
+		} `json:"account_details"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&jsz); err != nil {
+		return nil, err
+	}
+	leaders := map[string]string{"meta": jsz.Meta.Leader}
+	for _, a := range jsz.Accounts {
+		for _, s := range a.Streams {
+			leaders[s.Name] = s.Cluster.Leader
+		}
+	}
+	return leaders, nil
+}
+
+// LeastLeading returns the node of the cluster that leads the fewest
+// JetStream assets (meta and MQTT streams), as the cluster sees them now:
+// killing it tests a client's failover, not the cluster's elections.
+func LeastLeading(t testing.TB, nodes []*NATSNode) *NATSNode {
+	t.Helper()
+	count := map[string]int{}
+	for _, n := range nodes {
+		leaders, err := n.Leaders()
+		if err != nil {
+			t.Fatalf("NATS %s monitoring: %v", n.Name, err)
+		}
+		for asset, leader := range leaders {
+			count[asset+"@"+leader] = 1
+		}
+	}
+	best, fewest := nodes[0], -1
+	for _, n := range nodes {
+		led := 0
+		for key := range count {
+			if strings.HasSuffix(key, "@"+n.Name) {
+				led++
+			}
+		}
+		if fewest < 0 || led < fewest {
+			best, fewest = n, led
+		}
+	}
+	t.Logf("NATS %s leads %d JetStream assets, the fewest", best.Name, fewest)
+	return best
 }
