@@ -120,7 +120,7 @@ func (a linkAdapter) PublishLog(topic string, payload []byte) error {
 
 func (a linkAdapter) MQTTStats() metrics.MQTTStats {
 	s := a.l.Stats()
-	return metrics.MQTTStats{Connected: s.Connected, Reconnects: s.Reconnects, Received: s.Received,
+	return metrics.MQTTStats{Connected: s.Connected, Broker: s.Broker, Reconnects: s.Reconnects, Received: s.Received,
 		Sent: s.Sent, Dropped: s.Dropped + s.InboxDropped, Queued: s.Queued}
 }
 

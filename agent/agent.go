@@ -57,7 +57,7 @@ type Agent struct {
 	stopTimeout time.Duration
 	topics      fleet.Topics
 	started     time.Time
-	brokerURL   string
+	brokerURLs  []string
 
 	journal  *journal.Journal
 	sup      *supervise.Supervisor
@@ -183,9 +183,9 @@ func (a *Agent) buildCore() {
 }
 
 func (a *Agent) buildLink() error {
-	a.brokerURL = a.cfg.Broker.URL
-	if a.brokerURL == "" {
-		a.brokerURL = "tcp://" + EmbeddedBrokerListen
+	a.brokerURLs = a.cfg.Broker.List()
+	if a.cfg.Broker.Embedded() {
+		a.brokerURLs = []string{"tcp://" + EmbeddedBrokerListen}
 	}
 	a.outbox = outbox.New(a.outboxOptions())
 	lc, err := a.linkConfig()

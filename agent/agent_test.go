@@ -79,7 +79,7 @@ func dial(t *testing.T, url string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := client.Dial(ctx, client.Options{Broker: url, ClientID: "op-test"})
+	c, err := client.Dial(ctx, client.Options{Brokers: []string{url}, ClientID: "op-test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func (a *Agent) brokerOptions(clientID string) (mqttopts.Options, error) {
 		return mqttopts.Options{}, err
 	}
 	return mqttopts.Options{
-		Broker: a.brokerURL, ClientID: clientID, Username: b.Username, Password: password,
+		Brokers: a.brokerURLs, ClientID: clientID, Username: b.Username, Password: password,
 		TLS: mqttopts.TLS{CA: b.TLS.CA, Cert: b.TLS.Cert, Key: b.TLS.Key, ServerName: b.TLS.ServerName,
 			Insecure: b.TLS.InsecureSkipVerify},
 		KeepAlive: b.Keepalive.D(),
@@ -37,7 +37,7 @@ func (a *Agent) linkConfig() (mqttlink.Config, error) {
 		return mqttlink.Config{}, err
 	}
 	return mqttlink.Config{
-		Broker: mo.Broker, ClientID: mo.ClientID, Username: mo.Username, Password: mo.Password, TLS: mo.TLS,
+		Brokers: mo.Brokers, ClientID: mo.ClientID, Username: mo.Username, Password: mo.Password, TLS: mo.TLS,
 		KeepAlive: mo.KeepAlive, CleanSession: b.CleanSession, StateTopic: a.topics.State(a.cfg.ID),
 		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.births, QueueSize: b.OfflineQueue,
 		StopTimeout: a.stopTimeout, Outbox: a.outbox,

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -207,7 +208,7 @@ func (a *Agent) requestRestart() {
 }
 
 func (a *Agent) startBroker() (*broker.Broker, error) {
-	if a.cfg.Broker.URL != "" {
+	if !a.cfg.Broker.Embedded() {
 		return nil, nil
 	}
 	logger := slog.New(brokerLogFilter{next: a.log.Handler(), closing: &a.brokerClosing})
@@ -236,12 +237,15 @@ func (a *Agent) logStart(ln net.Listener) {
 	if ln != nil {
 		metricsAddr = ln.Addr().String()
 	}
-	broker := a.brokerURL
-	if a.cfg.Broker.URL == "" {
+	broker := strings.Join(a.brokerURLs, " ")
+	if a.cfg.Broker.Embedded() {
 		broker += " (embedded)"
 	}
 	a.log.Info("agent started", "id", a.cfg.ID, "version", version.Version, "broker", broker,
 		"data_dir", a.cfg.DataDir, "metrics", metricsAddr)
+	for _, w := range a.cfg.Warnings() {
+		a.log.Warn("config warning", "warning", w)
+	}
 }
 
 func (a *Agent) listenMetrics() (net.Listener, error) {

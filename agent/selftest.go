@@ -8,7 +8,7 @@ import "context"
 // broker) there is nothing to probe and it returns nil. It is the broker
 // check of `agent selftest`.
 func (a *Agent) ProbeBroker(ctx context.Context) error {
-	if a.cfg.Broker.URL == "" {
+	if a.cfg.Broker.Embedded() {
 		return nil
 	}
 	return a.link.Probe(ctx)

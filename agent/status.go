@@ -26,7 +26,7 @@ func (a *Agent) info() fleet.InfoDoc {
 	doc := fleet.InfoDoc{
 		V: fleet.Version, ID: a.cfg.ID, Version: version.Version, Commit: version.Commit, Build: version.BuildNumber(),
 		Go: version.GoVersion(), OS: runtime.GOOS, Arch: runtime.GOARCH, StartedAt: a.started.UTC(),
-		BootID: bootID(), Labels: a.cfg.Labels, Capabilities: fleet.Offered(caps...),
+		BootID: bootID(), Labels: a.cfg.Labels, Capabilities: fleet.Offered(caps...), Broker: a.link.Broker(),
 	}
 	if a.ota != nil {
 		doc.OTAKeys = a.ota.u.KeyIDs()
@@ -55,7 +55,7 @@ func (a *Agent) birth() []mqttlink.Message {
 func (a *Agent) snapshot() fleet.Snapshot {
 	now := a.clock.Now()
 	s := fleet.Snapshot{Device: a.cfg.ID, Time: now.UTC(), Version: version.Version,
-		Uptime: now.Sub(a.started).Seconds(), Tasks: []fleet.Unit{}, Services: []fleet.Unit{}}
+		Uptime: now.Sub(a.started).Seconds(), Broker: a.link.Broker(), Tasks: []fleet.Unit{}, Services: []fleet.Unit{}}
 	for _, u := range a.sup.Units() {
 		if u.Kind == fleet.KindService {
 			s.Services = append(s.Services, u)
@@ -152,3 +152,7 @@ func (a *Agent) redactedConfig() map[string]any {
 	}
 	return out
 }
+
+// Connected reports whether the agent's MQTT link is connected, subscribed
+// and its birth sent.
+func (a *Agent) Connected() bool { return a.link.Connected() }

@@ -31,6 +31,9 @@ type InfoDoc struct {
 	Capabilities []string          `json:"capabilities,omitempty"`
 	// OTAKeys are the ids of the minisign keys the device trusts.
 	OTAKeys []string `json:"ota_keys,omitempty"`
+	// Broker is the URL (without credentials) of the broker the device
+	// is connected to, one of its configured brokers.
+	Broker string `json:"broker,omitempty"`
 }
 
 // PingResult is the result of ping.

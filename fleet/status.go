@@ -109,10 +109,12 @@ type SensorError struct {
 // Snapshot is the whole status of a device at one instant, as published on
 // drover/<dev>/status and returned by the status command.
 type Snapshot struct {
-	Device   string    `json:"device"`
-	Time     time.Time `json:"ts"`
-	Version  string    `json:"version,omitempty"`
-	Uptime   float64   `json:"uptime_s"`
+	Device  string    `json:"device"`
+	Time    time.Time `json:"ts"`
+	Version string    `json:"version,omitempty"`
+	Uptime  float64   `json:"uptime_s"`
+	// Broker is the URL of the broker the device is connected to.
+	Broker   string    `json:"broker,omitempty"`
 	Tasks    []Unit    `json:"tasks"`
 	Services []Unit    `json:"services"`
 	Jobs     []Job     `json:"jobs"`

@@ -18,7 +18,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	startAgent(b, m.url(), dev, b.TempDir(), "127.0.0.1:0")
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := client.Dial(ctx, client.Options{Broker: m.url(), ClientID: "bench"})
+	c, err := client.Dial(ctx, client.Options{Brokers: []string{m.url()}, ClientID: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}

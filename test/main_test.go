@@ -17,6 +17,7 @@ func TestMain(m *testing.M) {
 	harness.Main(m, "drover-e2e-", bins, []harness.Binary{
 		{Name: "agent", Pkg: "github.com/drover-iot/drover/cmd/agent"},
 		{Name: "fleetctl", Pkg: "github.com/drover-iot/drover/cmd/fleetctl"},
+		{Name: "fleetsim", Pkg: "github.com/drover-iot/drover/test/fleetsim"},
 	})
 }
 

@@ -15,7 +15,7 @@ func dialFleet(t testing.TB, broker, clientID string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := client.Dial(ctx, client.Options{Broker: broker, ClientID: clientID})
+	c, err := client.Dial(ctx, client.Options{Brokers: []string{broker}, ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,8 +51,12 @@ type Config struct {
 type Broker struct {
 	// URL such as tcp://host:1883, ssl://host:8883 or ws://host/mqtt.
 	// Default: "" (embedded broker on 127.0.0.1:1883).
-	URL      string `yaml:"url" json:"url"`
-	Username string `yaml:"username,omitempty" json:"username,omitempty"`
+	URL string `yaml:"url" json:"url"`
+	// URLs lists several brokers (a cluster's nodes, a standby), tried in
+	// order at every (re)connect; the first that accepts is used. Set url
+	// or urls, not both.
+	URLs     []string `yaml:"urls,omitempty" json:"urls,omitempty"`
+	Username string   `yaml:"username,omitempty" json:"username,omitempty"`
 	// Password is a secret: Redacted replaces it.
 	Password string `yaml:"password,omitempty" json:"password,omitempty"`
 	// PasswordFile is read at connect time instead of Password.
@@ -67,6 +71,22 @@ type Broker struct {
 	// OfflineQueue bounds QoS 1 messages kept while disconnected. Default: 1000.
 	OfflineQueue int `yaml:"offline_queue" json:"offline_queue"`
 }
+
+// List returns the broker URLs to try, in order: URLs, or URL alone. It is
+// empty when the agent runs its embedded broker.
+func (b Broker) List() []string {
+	if len(b.URLs) > 0 {
+		return b.URLs
+	}
+	if b.URL != "" {
+		return []string{b.URL}
+	}
+	return nil
+}
+
+// Embedded reports whether no broker is configured, so that the agent
+// runs its own.
+func (b Broker) Embedded() bool { return len(b.List()) == 0 }
 
 // TLS holds the broker's TLS files (PEM paths).
 type TLS struct {

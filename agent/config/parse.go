@@ -24,6 +24,9 @@ type Overrides struct {
 }
 
 func (o Overrides) apply(c *Config) {
+	if o.BrokerURL != "" {
+		c.Broker.URLs = nil // the flag replaces the file's list
+	}
 	for dst, v := range map[*string]string{
 		&c.ID: o.ID, &c.Broker.URL: o.BrokerURL, &c.DataDir: o.DataDir, &c.Metrics.Listen: o.MetricsListen,
 	} {

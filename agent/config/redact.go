@@ -30,6 +30,10 @@ func (c *Config) Redacted() *Config {
 		r.Broker.Password = Mask
 	}
 	r.Broker.URL = redactURL(r.Broker.URL)
+	r.Broker.URLs = make([]string, len(c.Broker.URLs))
+	for i, u := range c.Broker.URLs {
+		r.Broker.URLs[i] = redactURL(u)
+	}
 	r.Services = slices.Clone(c.Services)
 	for i := range r.Services {
 		s := &r.Services[i]

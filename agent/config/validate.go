@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/drover-iot/drover/fleet"
 
+	"github.com/drover-iot/drover/internal/mqttopts"
 	"github.com/drover-iot/drover/internal/names"
 )
 
@@ -18,8 +18,6 @@ var (
 	// unitName is the charset of service, job and sensor names:
 	// [A-Za-z0-9][A-Za-z0-9._-]*, at most maxNameLen bytes.
 	unitName = names.Charset{Upper: true, Extra: "._-"}
-	// brokerSchemes are the URL schemes paho accepts.
-	brokerSchemes = []string{"tcp", "mqtt", "ssl", "tls", "mqtts", "tcps", "ws", "wss"}
 )
 
 // Validate checks a configuration whose defaults are applied and returns
@@ -83,11 +81,17 @@ func (c *Config) checkPrefix(p *Problems) {
 
 func (c *Config) checkBroker(p *Problems) {
 	b := c.Broker
-	if b.URL != "" {
-		u, err := url.Parse(b.URL)
-		if err != nil || !slices.Contains(brokerSchemes, u.Scheme) || u.Host == "" {
-			p.add(c.pos, "broker.url", "%q is not a broker URL such as tcp://host:1883 (schemes: %s)",
-				b.URL, strings.Join(brokerSchemes, ", "))
+	if b.URL != "" && len(b.URLs) > 0 {
+		p.add(c.pos, "broker.urls", "set url or urls, not both")
+	}
+	key := "broker.url"
+	if len(b.URLs) > 0 {
+		key = "broker.urls"
+	}
+	for _, u := range b.List() {
+		if mqttopts.CheckURL(u) != nil {
+			p.add(c.pos, key, "%q is not a broker URL such as tcp://host:1883 (schemes: %s)",
+				u, strings.Join(mqttopts.Schemes, ", "))
 		}
 	}
 	if b.Password != "" && b.PasswordFile != "" {

@@ -65,6 +65,8 @@ func (c jobCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 var (
+	mqttBrokerDesc = prometheus.NewDesc("drover_mqtt_broker_info",
+		"The broker the agent is connected to; always 1, absent while offline.", []string{"broker"}, nil)
 	mqttConnectedDesc = prometheus.NewDesc("drover_mqtt_connected",
 		"1 when the agent is connected to the broker and subscribed.", nil, nil)
 	mqttReconnectsDesc = prometheus.NewDesc("drover_mqtt_reconnects_total",
@@ -82,7 +84,7 @@ var (
 type mqttCollector struct{ src MQTTSource }
 
 func (c mqttCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{mqttConnectedDesc, mqttReconnectsDesc, mqttReceivedDesc, mqttSentDesc, mqttDroppedDesc, mqttQueuedDesc} {
+	for _, d := range []*prometheus.Desc{mqttBrokerDesc, mqttConnectedDesc, mqttReconnectsDesc, mqttReceivedDesc, mqttSentDesc, mqttDroppedDesc, mqttQueuedDesc} {
 		ch <- d
 	}
 }
@@ -94,6 +96,9 @@ func (c mqttCollector) Collect(ch chan<- prometheus.Metric) {
 		connected = 1
 	}
 	ch <- prometheus.MustNewConstMetric(mqttConnectedDesc, prometheus.GaugeValue, connected)
+	if s.Broker != "" {
+		ch <- prometheus.MustNewConstMetric(mqttBrokerDesc, prometheus.GaugeValue, 1, s.Broker)
+	}
 	ch <- prometheus.MustNewConstMetric(mqttReconnectsDesc, prometheus.CounterValue, float64(s.Reconnects))
 	ch <- prometheus.MustNewConstMetric(mqttReceivedDesc, prometheus.CounterValue, float64(s.Received))
 	ch <- prometheus.MustNewConstMetric(mqttSentDesc, prometheus.CounterValue, float64(s.Sent))

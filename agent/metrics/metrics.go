@@ -41,7 +41,9 @@ type SensorCount struct {
 
 // MQTTStats is a snapshot of the MQTT link.
 type MQTTStats struct {
-	Connected  bool
+	Connected bool
+	// Broker is the URL of the broker the link is on; "" when offline.
+	Broker     string
 	Reconnects uint64
 	Received   uint64
 	Sent       uint64

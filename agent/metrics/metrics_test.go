@@ -32,7 +32,7 @@ func (fakeSources) Jobs() []fleet.Job {
 }
 
 func (fakeSources) MQTTStats() MQTTStats {
-	return MQTTStats{Connected: true, Reconnects: 4, Received: 10, Sent: 12, Dropped: 1, Queued: 3}
+	return MQTTStats{Connected: true, Broker: "tcp://n2:1883", Reconnects: 4, Received: 10, Sent: 12, Dropped: 1, Queued: 3}
 }
 
 func (fakeSources) OutboxStats() OutboxStats {
@@ -115,6 +115,7 @@ func TestExposition(t *testing.T) {
 		`drover_job_duration_seconds_sum{job="backup"} 2`,
 		`drover_job_last_success_timestamp_seconds{job="backup"} 1.7000000005e+09`,
 		`drover_mqtt_connected 1`,
+		`drover_mqtt_broker_info{broker="tcp://n2:1883"} 1`,
 		`drover_mqtt_reconnects_total 4`,
 		`drover_mqtt_messages_received_total 10`,
 		`drover_mqtt_messages_sent_total 12`,

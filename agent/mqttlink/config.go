@@ -7,7 +7,6 @@ package mqttlink
 
 import (
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/drover-iot/drover/agent/outbox"
@@ -25,6 +24,8 @@ const (
 	// DefaultMaxReconnect caps the pause between reconnection attempts, so
 	// that a link reconnects within about 10 s of its broker coming back.
 	DefaultMaxReconnect = mqttopts.DefaultMaxReconnect
+	// DefaultConnectRetry is the pause between failed first connection attempts.
+	DefaultConnectRetry = 2 * time.Second
 )
 
 // State payloads published on the retained state topic.
@@ -37,8 +38,9 @@ const (
 // Config is what the link needs to connect. Zero durations and sizes take
 // the Default* values.
 type Config struct {
-	// Broker is the broker URL: tcp://, ssl://, tls://, ws:// or wss://.
-	Broker string
+	// Brokers are the broker URLs (tcp://, ssl://, tls://, ws:// or
+	// wss://), tried in order at every (re)connect.
+	Brokers []string
 	// ClientID is stable across restarts so the broker keeps the session.
 	ClientID string
 	Username string
@@ -75,6 +77,9 @@ type Config struct {
 	// long after the broker comes back the link reconnects.
 	// Default: DefaultMaxReconnect (10 s).
 	MaxReconnectInterval time.Duration
+	// ConnectRetryInterval is the pause between failed attempts of the
+	// first connection. Default: DefaultConnectRetry.
+	ConnectRetryInterval time.Duration
 }
 
 func (c *Config) applyDefaults() {
@@ -83,6 +88,7 @@ func (c *Config) applyDefaults() {
 	setDur(&c.WriteTimeout, DefaultWriteTimeout)
 	setDur(&c.ConnectTimeout, DefaultConnectTimeout)
 	setDur(&c.MaxReconnectInterval, DefaultMaxReconnect)
+	setDur(&c.ConnectRetryInterval, DefaultConnectRetry)
 	if c.QueueSize <= 0 {
 		c.QueueSize = DefaultQueueSize
 	}
@@ -108,17 +114,8 @@ func (c *Config) Validate() error {
 	if c.StateTopic == "" {
 		return fmt.Errorf("%w: empty state topic", ErrConfig)
 	}
-	u, err := url.Parse(c.Broker)
-	if err != nil {
-		return fmt.Errorf("%w: broker url %q: %w", ErrConfig, c.Broker, err)
-	}
-	switch u.Scheme {
-	case "tcp", "mqtt", "ssl", "tls", "mqtts", "ws", "wss":
-	default:
-		return fmt.Errorf("%w: broker url %q: scheme must be tcp, ssl, tls, ws or wss", ErrConfig, c.Broker)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("%w: broker url %q: no host", ErrConfig, c.Broker)
+	if err := mqttopts.CheckURLs(c.Brokers); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return nil
 }
@@ -126,7 +123,7 @@ func (c *Config) Validate() error {
 // mqttOptions are the connection settings shared with the probe.
 func (c *Config) mqttOptions() mqttopts.Options {
 	return mqttopts.Options{
-		Broker: c.Broker, ClientID: c.ClientID, Username: c.Username, Password: c.Password, TLS: c.TLS,
+		Brokers: c.Brokers, ClientID: c.ClientID, Username: c.Username, Password: c.Password, TLS: c.TLS,
 		KeepAlive: c.KeepAlive, ConnectTimeout: c.ConnectTimeout, CleanSession: c.CleanSession,
 		MaxReconnectInterval: c.MaxReconnectInterval,
 	}

@@ -7,19 +7,19 @@ import (
 )
 
 func TestConfigValidate(t *testing.T) {
-	ok := Config{Broker: "tcp://127.0.0.1:1883", ClientID: "c", StateTopic: "s"}
+	ok := Config{Brokers: []string{"tcp://127.0.0.1:1883"}, ClientID: "c", StateTopic: "s"}
 	tests := []struct {
 		name   string
 		mutate func(*Config)
 		ok     bool
 	}{
 		{"tcp", func(*Config) {}, true},
-		{"ssl", func(c *Config) { c.Broker = "ssl://h:8883" }, true},
-		{"tls", func(c *Config) { c.Broker = "tls://h:8883" }, true},
-		{"ws", func(c *Config) { c.Broker = "ws://h:80/mqtt" }, true},
-		{"bad scheme", func(c *Config) { c.Broker = "http://h" }, false},
-		{"no host", func(c *Config) { c.Broker = "tcp://" }, false},
-		{"not a url", func(c *Config) { c.Broker = "::" }, false},
+		{"ssl", func(c *Config) { c.Brokers = []string{"ssl://h:8883"} }, true},
+		{"tls", func(c *Config) { c.Brokers = []string{"tls://h:8883"} }, true},
+		{"ws", func(c *Config) { c.Brokers = []string{"ws://h:80/mqtt"} }, true},
+		{"bad scheme", func(c *Config) { c.Brokers = []string{"http://h"} }, false},
+		{"no host", func(c *Config) { c.Brokers = []string{"tcp://"} }, false},
+		{"not a url", func(c *Config) { c.Brokers = []string{"::"} }, false},
 		{"no client id", func(c *Config) { c.ClientID = "" }, false},
 		{"no state topic", func(c *Config) { c.StateTopic = "" }, false},
 	}
@@ -51,7 +51,7 @@ func TestReconnectIntervalReachesPaho(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := Config{Broker: "tcp://127.0.0.1:1883", ClientID: "c", StateTopic: "s", MaxReconnectInterval: tt.configured}
+			cfg := Config{Brokers: []string{"tcp://127.0.0.1:1883"}, ClientID: "c", StateTopic: "s", MaxReconnectInterval: tt.configured}
 			l, err := New(cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -72,7 +72,7 @@ func TestReconnectIntervalReachesPaho(t *testing.T) {
 // Config.CleanSession asks for a clean one; the probe is always clean.
 func TestCleanSessionReachesPaho(t *testing.T) {
 	for _, clean := range []bool{false, true} {
-		cfg := Config{Broker: "tcp://127.0.0.1:1883", ClientID: "c", StateTopic: "s", CleanSession: clean}
+		cfg := Config{Brokers: []string{"tcp://127.0.0.1:1883"}, ClientID: "c", StateTopic: "s", CleanSession: clean}
 		l, err := New(cfg)
 		if err != nil {
 			t.Fatal(err)

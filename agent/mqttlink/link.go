@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,12 +15,8 @@ import (
 	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
-const (
-	// connectRetryInterval is the pause between failed first connection attempts.
-	connectRetryInterval = 2 * time.Second
-	// retryDelay is the pause before retrying a send that failed while online.
-	retryDelay = time.Second
-)
+// retryDelay is the pause before retrying a send that failed while online.
+const retryDelay = time.Second
 
 // Link is the device's MQTT connection. Create it with New, start it with
 // Run; Publish and Inbox may be used before Run and from any goroutine.
@@ -40,6 +37,8 @@ type Link struct {
 	// waiting for when its context ended; stop awaits it instead of
 	// sending it again. Only Run's goroutine uses it.
 	inflight *inflight
+
+	conn connInfo
 
 	running atomic.Bool
 	online  atomic.Bool
@@ -88,14 +87,15 @@ func New(cfg Config, opts ...Option) (*Link, error) {
 func (l *Link) clientOptions() (*mqtt.ClientOptions, error) {
 	mo := l.cfg.mqttOptions()
 	mo.Will = &mqttopts.Will{Topic: l.cfg.StateTopic, Payload: StateLost, QoS: 1, Retained: true}
-	mo.Reconnect, mo.RetryFirstConnect, mo.RetryInterval = true, true, connectRetryInterval
+	mo.Reconnect, mo.RetryFirstConnect, mo.RetryInterval = true, true, l.cfg.ConnectRetryInterval
 	mo.WriteTimeout = l.cfg.WriteTimeout
 	o, err := mo.ClientOptions()
 	if err != nil {
 		return nil, err
 	}
 	return o.SetStore(nullStore{}).SetResumeSubs(false).
-		SetOnConnectHandler(l.onConnect).SetConnectionLostHandler(l.onLost), nil
+		SetOnConnectHandler(l.onConnect).SetConnectionLostHandler(l.onLost).
+		SetConnectionNotificationHandler(l.onNotify), nil
 }
 
 // Inbox is the channel of messages received on the subscribed topics. It is
@@ -182,7 +182,7 @@ func (l *Link) Run(ctx context.Context) error {
 	if !l.running.CompareAndSwap(false, true) {
 		return ErrRunning
 	}
-	l.log.Info("connecting", "broker", l.cfg.Broker, "client_id", l.cfg.ClientID)
+	l.log.Info("connecting", "brokers", strings.Join(l.cfg.Brokers, " "), "client_id", l.cfg.ClientID)
 	l.client.Connect() // completes asynchronously; onConnect reports success
 	for {
 		select {

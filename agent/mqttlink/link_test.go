@@ -22,7 +22,7 @@ const (
 
 func testConfig(broker string) Config {
 	return Config{
-		Broker:     broker,
+		Brokers:    []string{broker},
 		ClientID:   "drover-dev1",
 		StateTopic: stateTopic,
 		Subscribe:  []string{cmdTopic},

@@ -3,11 +3,12 @@ package mqttlink
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 )
 
-// Probe connects once to cfg.Broker with a throw-away clean session (the
+// Probe connects once to the first of cfg.Brokers that accepts, with a throw-away clean session (the
 // client id gets a "-probe" suffix, no will) and disconnects. It is the
 // broker check of `agent selftest`.
 func Probe(ctx context.Context, cfg Config) error {
@@ -26,10 +27,10 @@ func Probe(ctx context.Context, cfg Config) error {
 	select {
 	case <-tok.Done():
 	case <-ctx.Done():
-		return fmt.Errorf("%w: probe %s: %w", ErrNotConnected, cfg.Broker, ctx.Err())
+		return fmt.Errorf("%w: probe %s: %w", ErrNotConnected, strings.Join(cfg.Brokers, " "), ctx.Err())
 	}
 	if err := tok.Error(); err != nil {
-		return fmt.Errorf("%w: probe %s: %w", ErrNotConnected, cfg.Broker, err)
+		return fmt.Errorf("%w: probe %s: %w", ErrNotConnected, strings.Join(cfg.Brokers, " "), err)
 	}
 	c.Disconnect(100)
 	return nil

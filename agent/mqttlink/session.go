@@ -20,6 +20,7 @@ func (l *Link) onConnect(c mqtt.Client) {
 	l.lost = make(chan struct{})
 	lost := l.lost
 	l.mu.Unlock()
+	l.conn.set(func(c *connInfo) { c.broker = c.trying })
 	n := l.ctr.connects.Add(1)
 	if n > 1 {
 		l.ctr.reconnects.Add(1)
@@ -41,8 +42,9 @@ func (l *Link) onConnect(c mqtt.Client) {
 			return
 		}
 	}
+	l.conn.set(func(c *connInfo) { c.warned = "" })
 	l.setOnline(true)
-	l.log.Info("connected", "broker", l.cfg.Broker, "connects", n)
+	l.log.Info("connected", "broker", l.Broker(), "connects", n)
 	l.signal()
 }
 
@@ -78,8 +80,15 @@ func (l *Link) onLost(c mqtt.Client, err error) {
 		close(l.lost)
 	}
 	l.mu.Unlock()
+	wasOnline := l.online.Load()
+	var broker string
+	l.conn.set(func(c *connInfo) { broker, c.broker = c.broker, "" })
 	l.setOnline(false)
-	l.log.Warn("connection lost", "err", err)
+	if !wasOnline {
+		l.warnOnce(fmt.Sprintf("broker %s closed the connection before subscriptions and birth were done: %v", broker, err))
+		return
+	}
+	l.log.Warn("connection lost", "broker", broker, "err", err)
 }
 
 func (l *Link) setOnline(on bool) {

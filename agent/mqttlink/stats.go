@@ -20,6 +20,8 @@ type counters struct {
 // metrics collector at scrape time.
 type Stats struct {
 	Connected bool
+	// Broker is the URL of the broker of the current connection, if any.
+	Broker string
 	// Connects counts successful connections; Reconnects those after the first.
 	Connects   uint64
 	Reconnects uint64
@@ -45,6 +47,7 @@ func (l *Link) Stats() Stats {
 	return Stats{
 		Outbox:       ob,
 		Connected:    l.online.Load(),
+		Broker:       l.Broker(),
 		Connects:     l.ctr.connects.Load(),
 		Reconnects:   l.ctr.reconnects.Load(),
 		Received:     l.ctr.received.Load(),

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/drover-iot/drover/agent"
@@ -27,9 +28,13 @@ func checkConfig(o options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: agent check-config FILE [flags]  (or --config FILE)")
 		return exitConfig
 	}
-	if _, err := config.LoadWith(path, o.ov); err != nil {
+	cfg, err := config.LoadWith(path, o.ov)
+	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFail
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", path)
 	return exitOK
@@ -52,7 +57,7 @@ func selftest(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "data dir: ok (%s)\n", cfg.DataDir)
-	if cfg.Broker.URL == "" {
+	if cfg.Broker.Embedded() {
 		fmt.Fprintf(stdout, "broker: embedded (not probed; the agent starts it on %s)\n", agent.EmbeddedBrokerListen)
 	} else {
 		pctx, cancel := context.WithTimeout(ctx, selftestBrokerTimeout)
@@ -61,7 +66,7 @@ func selftest(ctx context.Context, o options, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "selftest: broker:", err)
 			return exitFail
 		}
-		fmt.Fprintf(stdout, "broker: ok (%s)\n", cfg.Broker.URL)
+		fmt.Fprintf(stdout, "broker: ok (%s)\n", strings.Join(cfg.Broker.List(), " "))
 	}
 	fmt.Fprintln(stdout, "selftest: ok")
 	return exitOK
@@ -100,7 +105,7 @@ func serve(ctx context.Context, o options, stderr io.Writer) int {
 		printErr(stderr, err)
 		return exitConfig
 	}
-	if o.demo || (o.config == "" && cfg.Broker.URL == "") {
+	if o.demo || (o.config == "" && cfg.Broker.Embedded()) {
 		if err := a.AddDemo(); err != nil {
 			printErr(stderr, err)
 			return exitFail

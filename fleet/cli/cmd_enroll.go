@@ -71,8 +71,8 @@ func (a *app) enrollPassword(dev, keys string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.opts.Stdout, "# Mosquitto password_file line:\n%s\n\n# agent config:\nid: %s\nbroker:\n  url: %s\n  username: %s\n  password: %s\n%s",
-		line, dev, a.s.Broker, dev, pw, keys)
+	fmt.Fprintf(a.opts.Stdout, "# Mosquitto password_file line:\n%s\n\n# agent config:\nid: %s\nbroker:\n%s  username: %s\n  password: %s\n%s",
+		line, dev, brokerYAML(a.s.Brokers), dev, pw, keys)
 	return nil
 }
 
@@ -99,9 +99,18 @@ func (a *app) enrollCert(name string, f enrollFlags, keys string) error {
 			abs(ca.CertPath()), abs(iss.Cert), abs(iss.Key))
 		return nil
 	}
-	fmt.Fprintf(a.opts.Stdout, "id: %s\nbroker:\n  url: %s\n  tls:\n    ca: %s\n    cert: %s\n    key: %s\n%s",
-		name, a.s.Broker, abs(ca.CertPath()), abs(iss.Cert), abs(iss.Key), keys)
+	fmt.Fprintf(a.opts.Stdout, "id: %s\nbroker:\n%s  tls:\n    ca: %s\n    cert: %s\n    key: %s\n%s",
+		name, brokerYAML(a.s.Brokers), abs(ca.CertPath()), abs(iss.Cert), abs(iss.Key), keys)
 	return nil
+}
+
+// brokerYAML is the broker URL line of an agent config: url for one
+// broker, urls for several (fleetctl's own, in its order).
+func brokerYAML(brokers []string) string {
+	if len(brokers) == 1 {
+		return "  url: " + brokers[0] + "\n"
+	}
+	return "  urls: [" + strings.Join(brokers, ", ") + "]\n"
 }
 
 // stanzaKeys renders the ota and control sections of the agent config.

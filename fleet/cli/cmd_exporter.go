@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,7 +51,7 @@ func (a *app) runExporter(ctx context.Context, listen string, opts exporter.Opti
 		return errors.Join(err, ln.Close())
 	}
 	defer c.Close()
-	opts.Logger.Info("exporter started", "listen", ln.Addr().String(), "broker", a.s.Broker)
+	opts.Logger.Info("exporter started", "listen", ln.Addr().String(), "brokers", strings.Join(a.s.Brokers, " "))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)

@@ -49,10 +49,10 @@ func (a *app) dialPaho(ctx context.Context) (paho.Client, error) {
 	case <-tok.Done():
 	case <-ctx.Done():
 		c.Disconnect(0)
-		return nil, fmt.Errorf("%w: %s: %w", client.ErrUnreachable, a.s.Broker, ctx.Err())
+		return nil, fmt.Errorf("%w: %s: %w", client.ErrUnreachable, strings.Join(a.s.Brokers, " "), ctx.Err())
 	}
 	if err := tok.Error(); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", client.ErrUnreachable, a.s.Broker, err)
+		return nil, fmt.Errorf("%w: %s: %w", client.ErrUnreachable, strings.Join(a.s.Brokers, " "), err)
 	}
 	return c, nil
 }

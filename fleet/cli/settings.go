@@ -4,18 +4,20 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/client"
+	"github.com/drover-iot/drover/internal/mqttopts"
 )
 
 // Settings are fleetctl's global options. The config file uses the same
 // keys as the flags. Precedence: flag, then environment, then file, then default.
 type Settings struct {
-	Broker     string        `yaml:"broker"`
+	Brokers    []string      `yaml:"broker"`
 	Timeout    time.Duration `yaml:"timeout"`
 	Output     string        `yaml:"output"`
 	Prefix     string        `yaml:"prefix"`
@@ -39,7 +41,7 @@ const (
 
 // DefaultSettings are the values used when nothing else sets them.
 func DefaultSettings() Settings {
-	return Settings{Broker: client.DefaultBroker, Timeout: 5 * time.Second, Output: OutputTable, Prefix: fleet.DefaultPrefix}
+	return Settings{Brokers: []string{client.DefaultBroker}, Timeout: 5 * time.Second, Output: OutputTable, Prefix: fleet.DefaultPrefix}
 }
 
 // DefaultConfigPath is os.UserConfigDir()/drover/fleetctl.yaml, or "" when
@@ -55,7 +57,8 @@ func DefaultConfigPath() string {
 // bind registers the global flags, writing into s.
 func (s *Settings) bind(fl *pflag.FlagSet) {
 	d := DefaultSettings()
-	fl.StringVar(&s.Broker, "broker", d.Broker, "broker URL (env DROVER_BROKER)")
+	fl.StringSliceVar(&s.Brokers, "broker", d.Brokers,
+		"broker URL; repeat it (or separate with commas) to list a cluster's nodes, tried in order (env DROVER_BROKER)")
 	fl.DurationVar(&s.Timeout, "timeout", d.Timeout, "time allowed for the whole command")
 	fl.StringVarP(&s.Output, "output", "o", d.Output, "output format: table, json or yaml")
 	fl.StringVar(&s.Prefix, "prefix", d.Prefix, "topic prefix")
@@ -72,7 +75,7 @@ func (s *Settings) bind(fl *pflag.FlagSet) {
 // fields maps flag names to the settings' fields.
 func (s *Settings) fields() map[string]any {
 	return map[string]any{
-		"broker": &s.Broker, "timeout": &s.Timeout, "output": &s.Output, "prefix": &s.Prefix,
+		"broker": &s.Brokers, "timeout": &s.Timeout, "output": &s.Output, "prefix": &s.Prefix,
 		"username": &s.Username, "password": &s.Password, "ca": &s.CA, "cert": &s.Cert,
 		"key": &s.Key, "server-name": &s.ServerName, "insecure": &s.Insecure,
 		"signing-key": &s.SigningKey, "signing_key": &s.SigningKey,
@@ -89,7 +92,7 @@ func resolve(flags Settings, fl *pflag.FlagSet, path string, explicit bool, gete
 	dst, src := s.fields(), flags.fields()
 	for name, env := range envs {
 		if v := getenv(env); v != "" {
-			*dst[name].(*string) = v
+			setText(dst[name], v)
 		}
 	}
 	fl.Visit(func(f *pflag.Flag) {
@@ -100,10 +103,34 @@ func resolve(flags Settings, fl *pflag.FlagSet, path string, explicit bool, gete
 	return s, s.validate()
 }
 
+// setText stores the text of a flag or environment variable into p, a
+// *string, or a *[]string whose items it separates at commas.
+func setText(p any, v string) {
+	switch d := p.(type) {
+	case *string:
+		*d = v
+	case *[]string:
+		*d = splitList(v)
+	}
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 func copyField(dst, src any) {
 	switch d := dst.(type) {
 	case *string:
 		*d = *src.(*string)
+	case *[]string:
+		*d = *src.(*[]string)
 	case *bool:
 		*d = *src.(*bool)
 	case *time.Duration:
@@ -118,6 +145,11 @@ func (s Settings) validate() error {
 	default:
 		errs = append(errs, usageErrorf("--output %q: want table, json or yaml", s.Output))
 	}
+	for _, b := range s.Brokers {
+		if err := mqttopts.CheckURL(b); err != nil {
+			errs = append(errs, usageErrorf("--broker: %v", err))
+		}
+	}
 	if s.Timeout <= 0 {
 		errs = append(errs, usageErrorf("--timeout must be positive, got %s", s.Timeout))
 	}
@@ -127,7 +159,7 @@ func (s Settings) validate() error {
 // clientOptions turns the settings into client.Options.
 func (s Settings) clientOptions() client.Options {
 	return client.Options{
-		Broker: s.Broker, Username: s.Username, Password: s.Password, Prefix: s.Prefix,
+		Brokers: s.Brokers, Username: s.Username, Password: s.Password, Prefix: s.Prefix,
 		TLS: client.TLSOptions{CA: s.CA, Cert: s.Cert, Key: s.Key, ServerName: s.ServerName, Insecure: s.Insecure},
 	}
 }

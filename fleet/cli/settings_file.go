@@ -64,14 +64,18 @@ func parseSettings(s *Settings, raw []byte) []string {
 	return problems
 }
 
-// setField stores the scalar v into the field p, or says what was wanted.
+// setField stores v into the field p, or says what was wanted: a scalar,
+// or for a list (broker) a scalar or a sequence of scalars.
 func setField(p any, v *yaml.Node) string {
+	if d, ok := p.(*[]string); ok && v.Kind == yaml.SequenceNode {
+		return setList(d, v)
+	}
 	if v.Kind != yaml.ScalarNode {
 		return "want a single value"
 	}
 	switch d := p.(type) {
-	case *string:
-		*d = v.Value
+	case *string, *[]string:
+		setText(d, v.Value)
 	case *bool:
 		var b bool
 		if v.Decode(&b) != nil {
@@ -90,4 +94,17 @@ func setField(p any, v *yaml.Node) string {
 
 func knownKeys(fields map[string]any) string {
 	return strings.Join(slices.Sorted(maps.Keys(fields)), ", ")
+}
+
+// setList stores a sequence of scalars into d.
+func setList(d *[]string, v *yaml.Node) string {
+	var items []string
+	for _, item := range v.Content {
+		if item.Kind != yaml.ScalarNode {
+			return "want a list of single values"
+		}
+		items = append(items, item.Value)
+	}
+	*d = items
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,9 @@ func TestResolvePrecedence(t *testing.T) {
 		{"env over file", nil, map[string]string{"DROVER_BROKER": "tcp://env:1883"}, "tcp://env:1883", 9 * time.Second},
 		{"flag over env", []string{"--broker", "tcp://flag:1883", "--timeout", "1s"},
 			map[string]string{"DROVER_BROKER": "tcp://env:1883"}, "tcp://flag:1883", time.Second},
+		{"env list", nil, map[string]string{"DROVER_BROKER": "tcp://a:1883, tcp://b:1883"}, "tcp://a:1883,tcp://b:1883", 9 * time.Second},
+		{"repeated flag", []string{"--broker", "tcp://a:1883", "--broker", "tcp://b:1883,tcp://c:1883"}, nil,
+			"tcp://a:1883,tcp://b:1883,tcp://c:1883", 9 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,7 +44,7 @@ func TestResolvePrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.Broker != tt.wantBroker || s.Timeout != tt.wantTO || s.Prefix != "site" || s.ServerName != "b.example" {
+			if strings.Join(s.Brokers, ",") != tt.wantBroker || s.Timeout != tt.wantTO || s.Prefix != "site" || s.ServerName != "b.example" {
 				t.Fatalf("settings = %+v", s)
 			}
 		})
@@ -90,4 +94,25 @@ func FuzzParseSettings(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestBrokerListInFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "fleetctl.yaml")
+	if err := os.WriteFile(file, []byte("broker:\n  - tcp://n1:1883\n  - tcp://n2:1883\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var flags Settings
+	fl := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	flags.bind(fl)
+	s, err := resolve(flags, fl, file, true, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(s.Brokers, ",") != "tcp://n1:1883,tcp://n2:1883" {
+		t.Errorf("brokers = %q", s.Brokers)
+	}
+	if _, err := resolve(flags, fl, file, true, func(string) string { return "n3:1883" }); err == nil ||
+		!strings.Contains(err.Error(), "n3:1883") {
+		t.Errorf("a broker without a scheme: %v, want an error naming it", err)
+	}
 }

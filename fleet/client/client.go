@@ -33,8 +33,9 @@ type TLSOptions = mqttopts.TLS
 
 // Options configure Dial.
 type Options struct {
-	// Broker is the broker URL (tcp://, ssl://, ws://). Default: DefaultBroker.
-	Broker string
+	// Brokers are the broker URLs (tcp://, ssl://, ws://), tried in order
+	// at every (re)connect. Default: DefaultBroker.
+	Brokers []string
 	// ClientID is the MQTT client id and the "from" of requests.
 	// Default: "fleetctl-" followed by a random suffix.
 	ClientID string
@@ -102,8 +103,8 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Broker == "" {
-		o.Broker = DefaultBroker
+	if len(o.Brokers) == 0 {
+		o.Brokers = []string{DefaultBroker}
 	}
 	if o.ClientID == "" {
 		o.ClientID = "fleetctl-" + strings.ToLower(rand.Text()[:10])
@@ -125,7 +126,7 @@ func (o Options) withDefaults() Options {
 // reconnects by itself. Dial uses it, and so may another connection of the
 // same operator (fleetctl's artifact publisher).
 func (o Options) MQTT(clientID string) mqttopts.Options {
-	return mqttopts.Options{Broker: o.Broker, ClientID: clientID, Username: o.Username, Password: o.Password,
+	return mqttopts.Options{Brokers: o.Brokers, ClientID: clientID, Username: o.Username, Password: o.Password,
 		TLS: o.TLS, CleanSession: true, Reconnect: true}
 }
 
@@ -147,7 +148,7 @@ func (c *Client) pahoOptions(ctx context.Context) (*paho.ClientOptions, error) {
 func (c *Client) connect(ctx context.Context) error {
 	tok := c.mqtt.Connect()
 	if err := waitToken(ctx, tok); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.opts.Broker, err)
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.brokers(), err)
 	}
 	select {
 	case err := <-c.ready:
@@ -156,9 +157,12 @@ func (c *Client) connect(ctx context.Context) error {
 		}
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.opts.Broker, ctx.Err())
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, c.brokers(), ctx.Err())
 	}
 }
+
+// brokers names the brokers for messages.
+func (c *Client) brokers() string { return strings.Join(c.opts.Brokers, " ") }
 
 // ID is the client id, which is also the "from" of its requests.
 func (c *Client) ID() string { return c.opts.ClientID }

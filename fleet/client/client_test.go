@@ -24,7 +24,7 @@ func dial(t testing.TB, url string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	c, err := client.Dial(ctx, client.Options{Broker: url, ClientID: "ctl"})
+	c, err := client.Dial(ctx, client.Options{Brokers: []string{url}, ClientID: "ctl"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestRequestRejectsBadDeviceID(t *testing.T) {
 func TestDialUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := client.Dial(ctx, client.Options{Broker: "tcp://127.0.0.1:1"})
+	_, err := client.Dial(ctx, client.Options{Brokers: []string{"tcp://127.0.0.1:1"}})
 	if !errors.Is(err, client.ErrUnreachable) {
 		t.Fatalf("Dial = %v, want ErrUnreachable", err)
 	}

@@ -165,7 +165,7 @@ func TestFollowRenewsLease(t *testing.T) {
 		},
 	})
 	clock := clockwork.NewFakeClock()
-	c, err := client.Dial(testCtx(t), client.Options{Broker: url, ClientID: "ctl", Clock: clock})
+	c, err := client.Dial(testCtx(t), client.Options{Brokers: []string{url}, ClientID: "ctl", Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func TestFanOutConcurrencyBound(t *testing.T) {
 	url := fleettest.StartBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := client.Dial(ctx, client.Options{Broker: url, ClientID: "ctl", Concurrency: bound})
+	c, err := client.Dial(ctx, client.Options{Brokers: []string{url}, ClientID: "ctl", Concurrency: bound})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestSignedRequests(t *testing.T) {
 	defer cancel()
 	dctx, dcancel := context.WithTimeout(ctx, testTimeout)
 	defer dcancel()
-	c, err := client.Dial(dctx, client.Options{Broker: url, ClientID: "ctl", Signer: edSigner{priv}})
+	c, err := client.Dial(dctx, client.Options{Brokers: []string{url}, ClientID: "ctl", Signer: edSigner{priv}})
 	if err != nil {
 		t.Fatal(err)
 	}

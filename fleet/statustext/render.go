@@ -95,6 +95,9 @@ func writeHeader(b *strings.Builder, s fleet.Snapshot, opt TextOptions) {
 	if s.Uptime > 0 {
 		fmt.Fprintf(b, ", up %s", Humanize(time.Duration(s.Uptime*float64(time.Second))))
 	}
+	if s.Broker != "" {
+		fmt.Fprintf(b, ", via %s", s.Broker)
+	}
 	fmt.Fprintf(b, ", at %s\n", opt.at(s.Time))
 }
 

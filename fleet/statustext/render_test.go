@@ -177,3 +177,14 @@ func TestRenderOutbox(t *testing.T) {
 		t.Fatalf("no %q in\n%s", want, b.String())
 	}
 }
+
+func TestHeaderNamesBroker(t *testing.T) {
+	var b strings.Builder
+	s := fleet.Snapshot{Device: "gw", Version: "v1", Broker: "tcp://n2:1883", Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	if err := RenderText(&b, s, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(b.String(), "\n"); !strings.Contains(first, ", via tcp://n2:1883") {
+		t.Errorf("header %q does not name the broker", first)
+	}
+}

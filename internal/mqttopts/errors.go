@@ -2,5 +2,9 @@ package mqttopts
 
 import "errors"
 
-// ErrTLS reports TLS material that could not be loaded. Compare with errors.Is.
-var ErrTLS = errors.New("mqtt: tls")
+var (
+	// ErrTLS reports TLS material that could not be loaded. Compare with errors.Is.
+	ErrTLS = errors.New("mqtt: tls")
+	// ErrURL reports a broker URL that is not one. Compare with errors.Is.
+	ErrURL = errors.New("mqtt: not a broker url")
+)

@@ -25,8 +25,10 @@ const (
 
 // Options describe one MQTT client. Zero durations take the Default* values.
 type Options struct {
-	// Broker is the broker URL: tcp://, ssl://, tls://, mqtts://, ws:// or wss://.
-	Broker string
+	// Brokers are the broker URLs (tcp://, ssl://, tls://, mqtts://, ws://
+	// or wss://), tried in order at every (re)connect: the first that
+	// accepts the connection is used.
+	Brokers []string
 	// ClientID is the MQTT client id.
 	ClientID string
 	// Username and Password authenticate to the broker when Username is set.
@@ -71,11 +73,14 @@ type Will struct {
 // file that cannot be loaded gives an error wrapping ErrTLS.
 func (o Options) ClientOptions() (*paho.ClientOptions, error) {
 	o = o.withDefaults()
-	po := paho.NewClientOptions().AddBroker(o.Broker).SetClientID(o.ClientID).
+	po := paho.NewClientOptions().SetClientID(o.ClientID).
 		SetCleanSession(o.CleanSession).SetKeepAlive(o.KeepAlive).
 		SetConnectTimeout(o.ConnectTimeout).
 		SetAutoReconnect(o.Reconnect).SetMaxReconnectInterval(o.MaxReconnectInterval).
 		SetConnectRetry(o.RetryFirstConnect).SetWriteTimeout(o.WriteTimeout)
+	for _, b := range o.Brokers {
+		po.AddBroker(b)
+	}
 	if o.RetryInterval > 0 {
 		po.SetConnectRetryInterval(o.RetryInterval)
 	}

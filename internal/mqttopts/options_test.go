@@ -14,19 +14,19 @@ func TestClientOptionsReachPaho(t *testing.T) {
 		opts  Options
 		check func(t *testing.T, o *paho.ClientOptionsReader)
 	}{
-		{"defaults", Options{Broker: "tcp://h:1883", ClientID: "c"}, func(t *testing.T, o *paho.ClientOptionsReader) {
+		{"defaults", Options{Brokers: []string{"tcp://h:1883"}, ClientID: "c"}, func(t *testing.T, o *paho.ClientOptionsReader) {
 			if o.CleanSession() || o.AutoReconnect() || o.ConnectRetry() || o.WillEnabled() || o.Username() != "" ||
 				o.KeepAlive() != DefaultKeepAlive || o.ConnectTimeout() != DefaultConnectTimeout ||
 				o.MaxReconnectInterval() != DefaultMaxReconnect || o.TLSConfig() != nil {
 				t.Errorf("defaults not applied: %+v", o)
 			}
 		}},
-		{"clean session", Options{Broker: "tcp://h:1883", CleanSession: true}, func(t *testing.T, o *paho.ClientOptionsReader) {
+		{"clean session", Options{Brokers: []string{"tcp://h:1883"}, CleanSession: true}, func(t *testing.T, o *paho.ClientOptionsReader) {
 			if !o.CleanSession() {
 				t.Error("CleanSession not set")
 			}
 		}},
-		{"reconnect and will", Options{Broker: "tcp://h:1883", Reconnect: true, RetryFirstConnect: true,
+		{"reconnect and will", Options{Brokers: []string{"tcp://h:1883"}, Reconnect: true, RetryFirstConnect: true,
 			RetryInterval: 2 * time.Second, MaxReconnectInterval: 3 * time.Second,
 			Will: &Will{Topic: "d/x/state", Payload: "lost", QoS: 1, Retained: true}}, func(t *testing.T, o *paho.ClientOptionsReader) {
 			if !o.AutoReconnect() || !o.ConnectRetry() || o.ConnectRetryInterval() != 2*time.Second ||
@@ -37,7 +37,7 @@ func TestClientOptionsReachPaho(t *testing.T) {
 				t.Errorf("will lost: %s %q", o.WillTopic(), o.WillPayload())
 			}
 		}},
-		{"auth and tls", Options{Broker: "ssl://h:8883", Username: "u", Password: "p", KeepAlive: time.Minute,
+		{"auth and tls", Options{Brokers: []string{"ssl://h:8883"}, Username: "u", Password: "p", KeepAlive: time.Minute,
 			TLS: TLS{ServerName: "broker"}}, func(t *testing.T, o *paho.ClientOptionsReader) {
 			if o.Username() != "u" || o.Password() != "p" || o.KeepAlive() != time.Minute ||
 				o.TLSConfig() == nil || o.TLSConfig().ServerName != "broker" {
@@ -58,7 +58,7 @@ func TestClientOptionsReachPaho(t *testing.T) {
 }
 
 func TestClientOptionsRefuseBadTLS(t *testing.T) {
-	_, err := Options{Broker: "ssl://h:8883", TLS: TLS{CA: "/nonexistent/ca.pem"}}.ClientOptions()
+	_, err := Options{Brokers: []string{"ssl://h:8883"}, TLS: TLS{CA: "/nonexistent/ca.pem"}}.ClientOptions()
 	if err == nil {
 		t.Fatal("a missing CA file was accepted")
 	}

@@ -150,7 +150,7 @@ func client(t testing.TB, broker string) *fleetclient.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	c, err := fleetclient.Dial(ctx, fleetclient.Options{Broker: broker})
+	c, err := fleetclient.Dial(ctx, fleetclient.Options{Brokers: []string{broker}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,7 @@ package harness
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -21,10 +19,9 @@ type Mosquitto struct {
 	Port int
 	Dir  string
 
-	t      testing.TB
-	conf   string
-	cmd    *exec.Cmd
-	exited chan struct{}
+	t    testing.TB
+	conf string
+	d    *daemon
 }
 
 // StartMosquitto starts Mosquitto with conf, whose first listener is port.
@@ -34,7 +31,7 @@ type Mosquitto struct {
 func StartMosquitto(t testing.TB, port int, conf string) *Mosquitto {
 	t.Helper()
 	dir := t.TempDir()
-	m := &Mosquitto{Port: port, Dir: dir, t: t, conf: filepath.Join(dir, "mosquitto.conf")}
+	m := &Mosquitto{Port: port, Dir: dir, t: t, conf: filepath.Join(dir, "mosquitto.conf"), d: newDaemon(t, "mosquitto", dir)}
 	conf = "set_tcp_nodelay true\nmax_queued_messages 10000\n" + conf
 	if os.Geteuid() == 0 {
 		conf = "user root\n" + conf
@@ -43,12 +40,6 @@ func StartMosquitto(t testing.TB, port int, conf string) *Mosquitto {
 		t.Fatal(err)
 	}
 	m.Start()
-	t.Cleanup(func() {
-		m.Stop()
-		if t.Failed() {
-			m.dumpLog()
-		}
-	})
 	return m
 }
 
@@ -58,49 +49,17 @@ func (m *Mosquitto) URL() string { return fmt.Sprintf("tcp://127.0.0.1:%d", m.Po
 // Start starts the broker (again, after Stop) and waits until it listens.
 func (m *Mosquitto) Start() {
 	m.t.Helper()
-	logf, err := os.OpenFile(filepath.Join(m.Dir, "mosquitto.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	m.cmd = exec.Command(Need(m.t, "mosquitto", "/usr/sbin/mosquitto"), "-c", m.conf)
-	m.cmd.Stdout, m.cmd.Stderr = logf, logf
-	if err := m.cmd.Start(); err != nil {
-		logf.Close()
-		m.t.Fatal(err)
-	}
-	m.exited = make(chan struct{})
-	go func(cmd *exec.Cmd, done chan struct{}) { _ = cmd.Wait(); logf.Close(); close(done) }(m.cmd, m.exited)
+	m.d.start(Need(m.t, "mosquitto", "/usr/sbin/mosquitto"), "-c", m.conf)
 	WaitDial(m.t, fmt.Sprintf("127.0.0.1:%d", m.Port), StopTimeout)
 }
 
 // Stop ends the broker with SIGTERM (it saves its persistent state), and
 // kills it if it has not exited after StopTimeout.
-func (m *Mosquitto) Stop() {
-	if m.cmd == nil {
-		return
-	}
-	_ = m.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-m.exited:
-	case <-time.After(StopTimeout):
-		_ = m.cmd.Process.Kill()
-		<-m.exited
-	}
-	m.cmd = nil
-}
+func (m *Mosquitto) Stop() { m.d.stop() }
 
 // Restart stops and starts the broker on the same port and directory.
 func (m *Mosquitto) Restart() {
 	m.t.Helper()
 	m.Stop()
 	m.Start()
-}
-
-func (m *Mosquitto) dumpLog() {
-	const tail = 4 << 10
-	b, _ := os.ReadFile(filepath.Join(m.Dir, "mosquitto.out"))
-	if len(b) > tail {
-		b = b[len(b)-tail:]
-	}
-	m.t.Logf("mosquitto output (end):\n%s", b)
 }
