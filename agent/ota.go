@@ -66,7 +66,7 @@ func (a *Agent) buildOTA() error {
 		return fmt.Errorf("%w: ota: %w", ErrConfig, err)
 	}
 	o.u, o.last = u, u.Status().State
-	o.metrics = newOTAMetrics(a.metrics.Registry(), o.last)
+	o.metrics = newOTAMetrics(a.metrics.Registry(), u.Status())
 	a.ota = o
 	return nil
 }

@@ -13,7 +13,10 @@ type otaMetrics struct {
 	updates *prometheus.CounterVec
 }
 
-func newOTAMetrics(reg prometheus.Registerer, current state.State) *otaMetrics {
+// newOTAMetrics starts the counters from rec's life-long counts of ended
+// updates (the trial supervisor records commits and rollbacks there).
+func newOTAMetrics(reg prometheus.Registerer, rec state.Record) *otaMetrics {
+	current := rec.State
 	m := &otaMetrics{
 		state: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "drover_ota_state", Help: "OTA state machine: 1 for the current state, 0 for the others.",
@@ -26,7 +29,7 @@ func newOTAMetrics(reg prometheus.Registerer, current state.State) *otaMetrics {
 		m.state.WithLabelValues(string(s)).Set(0)
 	}
 	for _, r := range []state.State{state.Committed, state.RolledBack, state.Failed} {
-		m.updates.WithLabelValues(string(r))
+		m.updates.WithLabelValues(string(r)).Add(float64(rec.Ended[r]))
 	}
 	m.state.WithLabelValues(string(current)).Set(1)
 	reg.MustRegister(m.state, m.updates)
@@ -37,8 +40,7 @@ func newOTAMetrics(reg prometheus.Registerer, current state.State) *otaMetrics {
 func (m *otaMetrics) transition(prev, next state.State) {
 	m.state.WithLabelValues(string(prev)).Set(0)
 	m.state.WithLabelValues(string(next)).Set(1)
-	switch next {
-	case state.Committed, state.RolledBack, state.Failed:
+	if next.Ends() {
 		m.updates.WithLabelValues(string(next)).Inc()
 	}
 }

@@ -73,7 +73,9 @@ func TestRetainedState(t *testing.T) {
 
 func TestOTAMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m := newOTAMetrics(reg, state.Idle)
+	// The record's life-long counts (a rollback by the trial supervisor)
+	// seed the counters.
+	m := newOTAMetrics(reg, state.Record{State: state.Idle, Ended: map[state.State]uint64{state.RolledBack: 2}})
 	for _, s := range []state.State{state.Downloading, state.Verifying, state.Failed, state.Downloading, state.Committed} {
 		prev := state.Idle
 		if s != state.Downloading {
@@ -84,7 +86,7 @@ func TestOTAMetrics(t *testing.T) {
 	want := map[string]float64{
 		"drover_ota_state/committed": 1, "drover_ota_state/downloading": 0, "drover_ota_state/idle": 0,
 		"drover_ota_updates_total/failed": 1, "drover_ota_updates_total/committed": 1,
-		"drover_ota_updates_total/rolled_back": 0,
+		"drover_ota_updates_total/rolled_back": 2,
 	}
 	got := gather(t, reg)
 	for k, v := range want {

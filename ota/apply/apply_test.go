@@ -171,6 +171,9 @@ func TestInstallRefusals(t *testing.T) {
 			if r.State != state.Failed || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("record %s %q, want failed with %q", r.State, r.Reason, tt.reason)
 			}
+			if r.Ended[state.Failed] != 1 {
+				t.Errorf("ended counts %v, want one failed update", r.Ended)
+			}
 			e.binaryIs(e.old)
 			if len(e.execs) != 0 {
 				t.Fatal("re-executed after a refusal")

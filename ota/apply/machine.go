@@ -13,6 +13,7 @@ package apply
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -135,6 +136,13 @@ func (m *Machine) Transition(s state.State, reason string, edit func(*state.Reco
 	next.State, next.Reason, next.Since = s, reason, m.opts.Clock.Now().UTC()
 	if edit != nil {
 		edit(&next)
+	}
+	if s.Ends() {
+		next.Ended = maps.Clone(m.rec.Ended)
+		if next.Ended == nil {
+			next.Ended = map[state.State]uint64{}
+		}
+		next.Ended[s]++
 	}
 	if err := state.Save(m.opts.StateDir, next); err != nil {
 		return err

@@ -45,6 +45,15 @@ func (s State) Busy() bool {
 	return false
 }
 
+// Ends reports whether s ends an update: committed, rolled_back or failed.
+func (s State) Ends() bool {
+	switch s {
+	case Committed, RolledBack, Failed:
+		return true
+	}
+	return false
+}
+
 // RecordVersion is the version of Record this package writes.
 const RecordVersion = 1
 
@@ -79,6 +88,10 @@ type Record struct {
 	Boots int `json:"boots,omitempty"`
 	// TrialUntil is when the running trial ends (zero outside a trial).
 	TrialUntil time.Time `json:"trial_until,omitzero"`
+	// Ended counts the updates that ended, by final state, over the
+	// device's life: commits and rollbacks are recorded by the trial
+	// supervisor, a process without metrics, so the counters live here.
+	Ended map[State]uint64 `json:"ended,omitempty"`
 	Progress   *Progress `json:"progress,omitempty"`
 }
 
