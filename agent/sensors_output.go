@@ -19,11 +19,23 @@ type sensorOutput struct {
 	a *Agent
 
 	mu        sync.Mutex
-	announced map[string]mqttlink.Message // discovery message by topic
+	announced map[string]*announcement // by discovery topic, at most maxAnnounced
+	reads     uint64                   // batches seen: the clock of announcement.seen
+	max       int
+}
+
+// maxAnnounced bounds the series announced to Home Assistant: series that
+// come and go (network interfaces, USB devices) cannot grow the map forever.
+const maxAnnounced = 1024
+
+// announcement is a discovery message and when its series was last read.
+type announcement struct {
+	msg  mqttlink.Message
+	seen uint64
 }
 
 func (a *Agent) newSensorOutput() *sensorOutput {
-	return &sensorOutput{a: a, announced: map[string]mqttlink.Message{}}
+	return &sensorOutput{a: a, announced: map[string]*announcement{}, max: maxAnnounced}
 }
 
 // deliver is the samplers' DeliverFunc; it never blocks.
@@ -58,22 +70,42 @@ func telemetryOf(batch []fleet.Reading) fleet.Telemetry {
 }
 
 // discover returns the discovery messages of the series of batch not
-// announced yet, and remembers them for the next connection's birth.
+// announced yet, and remembers them for the next connection's birth. Past
+// max series, the one read longest ago is forgotten and its entity removed
+// from Home Assistant (an empty retained discovery message).
 func (o *sensorOutput) discover(batch []fleet.Reading) []mqttlink.Message {
 	a := o.a
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.reads++
 	var out []mqttlink.Message
 	for _, r := range batch {
 		topic, payload := sensors.HADiscoveryFor(a.cfg.HomeAssistant.Prefix, a.cfg.ID, r, a.topics.Telemetry(a.cfg.ID))
-		if _, done := o.announced[topic]; done {
+		if an, done := o.announced[topic]; done {
+			an.seen = o.reads
 			continue
 		}
+		if len(o.announced) >= o.max {
+			out = append(out, o.forgetOldest())
+		}
 		m := mqttlink.Message{Topic: topic, Payload: payload, QoS: 1, Retained: true, Class: mqttlink.ClassLatest}
-		o.announced[topic] = m
+		o.announced[topic] = &announcement{msg: m, seen: o.reads}
 		out = append(out, m)
 	}
 	return out
+}
+
+// forgetOldest drops the series read longest ago and returns the message
+// that removes its entity.
+func (o *sensorOutput) forgetOldest() mqttlink.Message {
+	var oldest string
+	for topic, an := range o.announced {
+		if oldest == "" || an.seen < o.announced[oldest].seen || (an.seen == o.announced[oldest].seen && topic < oldest) {
+			oldest = topic
+		}
+	}
+	delete(o.announced, oldest)
+	return mqttlink.Message{Topic: oldest, Payload: []byte{}, QoS: 1, Retained: true, Class: mqttlink.ClassLatest}
 }
 
 // births are the birth document and, with Home Assistant discovery on,
@@ -88,7 +120,7 @@ func (a *Agent) births() []mqttlink.Message {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, topic := range slices.Sorted(maps.Keys(o.announced)) {
-		msgs = append(msgs, o.announced[topic])
+		msgs = append(msgs, o.announced[topic].msg)
 	}
 	return msgs
 }
