@@ -96,6 +96,7 @@ func (c *Client) await(ctx context.Context, dev string, req fleet.Request, p *pe
 	for {
 		select {
 		case r := <-p.final:
+			drainProgress(p, onProgress) // queued before the final reply: not lost to select's choice
 			return r, r.Err()
 		case r := <-p.progress:
 			if onProgress != nil {
@@ -103,6 +104,20 @@ func (c *Client) await(ctx context.Context, dev string, req fleet.Request, p *pe
 			}
 		case <-ctx.Done():
 			return fleet.Reply{}, fmt.Errorf("%w: %s %s: %w", ErrTimeout, dev, req.Cmd, ctx.Err())
+		}
+	}
+}
+
+// drainProgress passes on the progress reports already queued.
+func drainProgress(p *pendingRequest, onProgress ProgressFunc) {
+	for {
+		select {
+		case r := <-p.progress:
+			if onProgress != nil {
+				onProgress(r)
+			}
+		default:
+			return
 		}
 	}
 }
