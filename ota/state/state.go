@@ -91,8 +91,8 @@ type Record struct {
 	// Ended counts the updates that ended, by final state, over the
 	// device's life: commits and rollbacks are recorded by the trial
 	// supervisor, a process without metrics, so the counters live here.
-	Ended map[State]uint64 `json:"ended,omitempty"`
-	Progress   *Progress `json:"progress,omitempty"`
+	Ended    map[State]uint64 `json:"ended,omitempty"`
+	Progress *Progress        `json:"progress,omitempty"`
 }
 
 // Progress of a download.
