@@ -91,24 +91,7 @@ func TestRefusalWarnedOncePerChange(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 
-	var logs syncBuffer
-	cfg := testConfig("tcp://" + addr)
-	cfg.ConnectRetryInterval = 50 * time.Millisecond // paho sleeps it out after Run returns
-	l, err := New(cfg, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- l.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	deadline := time.Now().Add(waitFor)
-	for deny.connects.Load() < 3 { // three refusals: the first warned, the others not
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d CONNECTs within %v", deny.connects.Load(), waitFor)
-		}
-		time.Sleep(10 * time.Millisecond) // polling a condition
-	}
+	logs := runRefused(t, "tcp://"+addr, &deny.connects) // three refusals: the first warned, the others not
 	out := logs.String()
 	if n := strings.Count(out, "level=WARN"); n != 1 {
 		t.Errorf("%d warnings for one unchanged refusal, want 1:\n%s", n, out)
@@ -136,26 +119,35 @@ func TestClosedAfterConnectWarned(t *testing.T) {
 		}
 	}()
 	t.Cleanup(func() { ln.Close() })
-	var logs syncBuffer
-	cfg := testConfig("tcp://" + ln.Addr().String())
-	cfg.ConnectRetryInterval = 50 * time.Millisecond
-	l, err := New(cfg, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	logs := runRefused(t, "tcp://"+ln.Addr().String(), &accepted)
+	out := logs.String()
+	if strings.Count(out, "level=WARN") != 1 || !strings.Contains(out, "closed the connection after CONNECT") {
+		t.Errorf("want one warning that the broker closed the connection after CONNECT:\n%s", out)
+	}
+}
+
+// runRefused runs a link, logging into the returned buffer, against a
+// broker that turns it away, until attempts (counted by the broker side)
+// reach three; the link is stopped when the test ends.
+func runRefused(t *testing.T, broker string, attempts *atomic.Int64) *syncBuffer {
+	t.Helper()
+	logs := new(syncBuffer)
+	cfg := testConfig(broker)
+	cfg.ConnectRetryInterval = 50 * time.Millisecond // paho sleeps it out after Run returns
+	l, err := New(cfg, WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- l.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	t.Cleanup(func() { cancel(); <-done })
 	deadline := time.Now().Add(waitFor)
-	for accepted.Load() < 3 {
+	for attempts.Load() < 3 {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d connections within %v", accepted.Load(), waitFor)
+			t.Fatalf("only %d connection attempts within %v", attempts.Load(), waitFor)
 		}
 		time.Sleep(10 * time.Millisecond) // polling a condition
 	}
-	out := logs.String()
-	if strings.Count(out, "level=WARN") != 1 || !strings.Contains(out, "closed the connection after CONNECT") {
-		t.Errorf("want one warning that the broker closed the connection after CONNECT:\n%s", out)
-	}
+	return logs
 }
