@@ -110,8 +110,8 @@ func logRecord(r journal.Record) fleet.LogRecord {
 // linkAdapter serves control.Publisher and metrics.MQTTSource.
 type linkAdapter struct{ l *mqttlink.Link }
 
-func (a linkAdapter) PublishReply(topic string, payload []byte) error {
-	return a.l.Publish(mqttlink.Message{Topic: topic, Payload: payload, QoS: 1, Class: mqttlink.ClassReply})
+func (a linkAdapter) PublishReply(topic string, payload []byte, expires time.Time) error {
+	return a.l.Publish(mqttlink.Message{Topic: topic, Payload: payload, QoS: 1, Class: mqttlink.ClassReply, Expires: expires})
 }
 
 func (a linkAdapter) PublishLog(topic string, payload []byte) error {

@@ -7,6 +7,7 @@ package control
 
 import (
 	"context"
+	"time"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -68,8 +69,10 @@ type Sensors interface {
 
 // Publisher sends replies and log records.
 type Publisher interface {
-	// PublishReply sends a reply with QoS 1, queued while offline.
-	PublishReply(topic string, payload []byte) error
+	// PublishReply sends a reply with QoS 1, kept while offline until
+	// expires (the request's exp; zero: the outbox's own bounds), after
+	// which nobody waits for it and it is dropped.
+	PublishReply(topic string, payload []byte, expires time.Time) error
 	// PublishLog sends a log record with QoS 0; dropped while offline.
 	PublishLog(topic string, payload []byte) error
 }

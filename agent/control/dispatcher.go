@@ -206,7 +206,11 @@ func (d *Dispatcher) refuse(req fleet.Request, e *fleet.Error) []byte {
 // publish sends an encoded reply on the reply topic of req and returns it.
 func (d *Dispatcher) publish(req fleet.Request, payload []byte) []byte {
 	topic := d.topics.Reply(d.dev, req.From)
-	if err := d.deps.Publisher.PublishReply(topic, payload); err != nil {
+	var expires time.Time
+	if req.Exp != nil {
+		expires = *req.Exp
+	}
+	if err := d.deps.Publisher.PublishReply(topic, payload, expires); err != nil {
 		d.log.Warn("reply not queued", "topic", topic, "id", req.ID, "err", err)
 	}
 	return payload

@@ -250,3 +250,23 @@ func TestRepliesKeepHTMLCharacters(t *testing.T) {
 		})
 	}
 }
+
+// TestReplyExpiresWithItsRequest: the reply to a request with exp is kept
+// (in the outbox) only until then; one without exp has no deadline of its own.
+func TestReplyExpiresWithItsRequest(t *testing.T) {
+	f := newFixture(t)
+	exp := time.Now().Add(time.Minute).UTC().Truncate(time.Second)
+	for _, payload := range []string{
+		fmt.Sprintf(`{"v":1,"id":"a","cmd":"ping","from":"op","exp":%q}`, exp.Format(time.RFC3339)),
+		`{"v":1,"id":"b","cmd":"ping","from":"op"}`,
+	} {
+		if _, ok := handle(context.Background(), f.d, []byte(payload)); !ok {
+			t.Fatalf("%s: no reply", payload)
+		}
+	}
+	f.pub.mu.Lock()
+	defer f.pub.mu.Unlock()
+	if len(f.pub.msgs) != 2 || !f.pub.msgs[0].expires.Equal(exp) || !f.pub.msgs[1].expires.IsZero() {
+		t.Fatalf("replies %+v: want the first to expire at %v, the second never", f.pub.msgs, exp)
+	}
+}

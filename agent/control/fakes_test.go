@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -17,6 +18,7 @@ type sent struct {
 	topic   string
 	payload []byte
 	log     bool
+	expires time.Time
 }
 
 type fakePublisher struct {
@@ -25,10 +27,10 @@ type fakePublisher struct {
 	logs chan fleet.LogRecord
 }
 
-func (p *fakePublisher) PublishReply(topic string, payload []byte) error {
+func (p *fakePublisher) PublishReply(topic string, payload []byte, expires time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.msgs = append(p.msgs, sent{topic: topic, payload: payload})
+	p.msgs = append(p.msgs, sent{topic: topic, payload: payload, expires: expires})
 	return nil
 }
 
