@@ -5,6 +5,7 @@ package fleettest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -32,7 +33,12 @@ func StartBroker(t testing.TB) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := b.Close(); err != nil {
+		// mochi-mqtt's Close now and then waits on a client connection
+		// that is going away; Broker.Close bounds it (so the agent never
+		// hangs on it) and the test's subject is not the broker's stop.
+		if err := b.Close(); errors.Is(err, broker.ErrCloseTimeout) {
+			t.Log(err)
+		} else if err != nil {
 			t.Error(err)
 		}
 	})
