@@ -145,11 +145,15 @@ func TestWillOnAbruptClose(t *testing.T) {
 	runLink(t, l)
 	expect(t, states, stateTopic, StateOnline)
 
+	// No reconnection until the will is out: a session taken over by a
+	// quick reconnect ends without its will.
+	p.hold(true)
 	p.cut()
 	m := expect(t, states, stateTopic, StateLost)
 	if m.QoS != 1 {
 		t.Errorf("will QoS = %d, want 1", m.QoS)
 	}
+	p.hold(false)
 	expect(t, states, stateTopic, StateOnline) // reconnected through the proxy
 	if got := l.Stats().Reconnects; got < 1 {
 		t.Errorf("reconnects = %d, want >= 1", got)
