@@ -206,8 +206,10 @@ func (d *Dispatcher) refuse(req fleet.Request, e *fleet.Error) []byte {
 // publish sends an encoded reply on the reply topic of req and returns it.
 func (d *Dispatcher) publish(req fleet.Request, payload []byte) []byte {
 	topic := d.topics.Reply(d.dev, req.From)
+	// A reply waiting offline past its request's exp has nobody left to
+	// read it; the refusal of a request that came in expired goes out now.
 	var expires time.Time
-	if req.Exp != nil {
+	if req.Exp != nil && req.Exp.After(d.clock.Now()) {
 		expires = *req.Exp
 	}
 	if err := d.deps.Publisher.PublishReply(topic, payload, expires); err != nil {

@@ -259,6 +259,7 @@ func TestReplyExpiresWithItsRequest(t *testing.T) {
 	for _, payload := range []string{
 		fmt.Sprintf(`{"v":1,"id":"a","cmd":"ping","from":"op","exp":%q}`, exp.Format(time.RFC3339)),
 		`{"v":1,"id":"b","cmd":"ping","from":"op"}`,
+		`{"v":1,"id":"c","cmd":"ping","from":"op","exp":"2001-01-01T00:00:00Z"}`, // refused as expired, at once
 	} {
 		if _, ok := handle(context.Background(), f.d, []byte(payload)); !ok {
 			t.Fatalf("%s: no reply", payload)
@@ -266,7 +267,8 @@ func TestReplyExpiresWithItsRequest(t *testing.T) {
 	}
 	f.pub.mu.Lock()
 	defer f.pub.mu.Unlock()
-	if len(f.pub.msgs) != 2 || !f.pub.msgs[0].expires.Equal(exp) || !f.pub.msgs[1].expires.IsZero() {
-		t.Fatalf("replies %+v: want the first to expire at %v, the second never", f.pub.msgs, exp)
+	if len(f.pub.msgs) != 3 || !f.pub.msgs[0].expires.Equal(exp) || !f.pub.msgs[1].expires.IsZero() ||
+		!f.pub.msgs[2].expires.IsZero() {
+		t.Fatalf("replies %+v: want the first to expire at %v, the others (no exp; refused as expired) never", f.pub.msgs, exp)
 	}
 }
