@@ -2,12 +2,12 @@ package metrics
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/drover-iot/drover/internal/httpserve"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -35,22 +35,8 @@ func Listen(addr string) (net.Listener, error) {
 // Serve serves /metrics on ln until ctx ends, then shuts the server down
 // within a bound. It blocks.
 func (m *Metrics) Serve(ctx context.Context, ln net.Listener) error {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", m.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("metrics: serve: %w", err)
-	case <-ctx.Done():
+	if err := httpserve.Serve(ctx, ln, "/metrics", m.Handler(), stopTimeout, ErrStopTimeout); err != nil {
+		return fmt.Errorf("metrics: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	<-errc
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %w", ErrStopTimeout, err)
-	}
-	return err
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drover-iot/drover/internal/httpserve"
 	"github.com/prometheus/common/expfmt"
 )
 
@@ -40,22 +41,8 @@ func (e *Exporter) Handler() http.Handler {
 // Serve serves /metrics on ln until ctx ends, then shuts the server down
 // within a bound. It blocks.
 func (e *Exporter) Serve(ctx context.Context, ln net.Listener) error {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", e.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("exporter: serve: %w", err)
-	case <-ctx.Done():
+	if err := httpserve.Serve(ctx, ln, "/metrics", e.Handler(), stopTimeout, ErrStopTimeout); err != nil {
+		return fmt.Errorf("exporter: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	<-errc
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %w", ErrStopTimeout, err)
-	}
-	return err
+	return nil
 }
