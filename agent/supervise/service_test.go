@@ -3,6 +3,7 @@ package supervise
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,9 +22,12 @@ func recorder(started chan<- string) Func {
 	}
 }
 
+// TestBootOrder checks that a service starts only once what it requires
+// runs. Bodies run on their own goroutines, so the order in which they
+// report is free; what each one sees of its requirements is not.
 func TestBootOrder(t *testing.T) {
 	s, _ := newSup(t)
-	started := make(chan string, 8)
+	seen := make(chan string, 8)
 	specs := []ServiceSpec{
 		{Name: "web", Requires: []string{"db", "cache"}, Enabled: true},
 		{Name: "cache", Requires: []string{"db"}, Enabled: true},
@@ -31,7 +35,17 @@ func TestBootOrder(t *testing.T) {
 		{Name: "extra", Enabled: false},
 	}
 	for _, sp := range specs {
-		sp.Run = recorder(started)
+		sp.Run = func(ctx context.Context, c *Ctl) (any, error) {
+			report := c.Name()
+			for _, req := range sp.Requires {
+				if u, _ := s.Unit(req); u.State != fleet.UnitRunning {
+					report += fmt.Sprintf(" saw %s %s", req, u.State)
+				}
+			}
+			seen <- report
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
 		if err := s.AddService(sp); err != nil {
 			t.Fatal(err)
 		}
@@ -39,9 +53,10 @@ func TestBootOrder(t *testing.T) {
 	if err := s.Boot(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	got := []string{<-started, <-started, <-started}
-	if want := []string{"db", "cache", "web"}; !slices.Equal(got, want) {
-		t.Fatalf("start order %v, want %v", got, want)
+	got := []string{<-seen, <-seen, <-seen}
+	slices.Sort(got)
+	if want := []string{"cache", "db", "web"}; !slices.Equal(got, want) {
+		t.Fatalf("services started %q, want %q with their requirements running", got, want)
 	}
 	if u, _ := s.Unit("extra"); u.State != fleet.UnitStopped || u.Reason != "disabled" || *u.Enabled {
 		t.Fatalf("disabled service: %+v", u)
