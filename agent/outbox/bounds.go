@@ -34,6 +34,7 @@ func (o *Outbox) add(r Record) error {
 	o.recs = append(o.recs, entry{Record: r})
 	o.bytes += r.Size()
 	o.ctr.appended++
+	o.dirty = true
 	o.dropStale(r.Created)
 	o.enforceBytes()
 	return nil
@@ -73,10 +74,20 @@ func (o *Outbox) drop(i int, reason string) {
 	o.log.Warn("record dropped", "reason", reason, "topic", r.Topic, "class", r.Class, "created", r.Created)
 	o.ctr.dropped[reason]++
 	o.remove(i)
+	o.wake() // Front drops too: Run writes the deletion
 }
 
-// remove takes record i out, remembering its deletion when it is stored.
+// remove takes record i out; the deletion of a stored record is written
+// within SyncInterval.
 func (o *Outbox) remove(i int) {
+	if o.unlink(i) {
+		o.dirty = true
+	}
+}
+
+// unlink takes record i out, remembering its deletion when it is stored,
+// and reports whether it is.
+func (o *Outbox) unlink(i int) bool {
 	e := o.recs[i]
 	if e.stored {
 		o.deletes = append(o.deletes, e.ID)
@@ -86,6 +97,7 @@ func (o *Outbox) remove(i int) {
 	if len(o.recs) == 0 {
 		o.recs = nil
 	}
+	return e.stored
 }
 
 // index finds a record by id (records are in id order).

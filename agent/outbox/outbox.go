@@ -2,8 +2,9 @@
 // message is appended before it is sent and removed after its PUBACK, so
 // that it survives a broker outage, an agent restart, a crash or a power
 // cut. Records live in a bbolt file, each checksummed; they are written in
-// batches every Options.SyncInterval (0: each append and removal is
-// written and fsynced at once). The outbox is bounded by bytes and age,
+// batches, at most one fsynced transaction per Options.SyncInterval (0:
+// each append and removal is written and fsynced at once), and an idle
+// outbox neither writes nor wakes up. The outbox is bounded by bytes and age,
 // dropping the oldest telemetry first, and counts what it drops.
 package outbox
 
@@ -30,9 +31,13 @@ type Options struct {
 	MaxBytes int64
 	// MaxAge bounds a record's age. Default: DefaultMaxAge (7 days).
 	MaxAge time.Duration
-	// SyncInterval is how often pending changes are written and fsynced
-	// by Run; 0 writes each change at once. A crash loses at most the
-	// unacknowledged records of the last interval.
+	// SyncInterval is the least time between two writes by Run: a change
+	// is written at once when the last write is at least this old, else
+	// when it is; 0 writes each change at once. A crash loses at most the
+	// unacknowledged records of the last interval. The removal of a record
+	// acknowledged within the run that wrote it waits for the next write
+	// (at most lazyDeleteDelay): a crash before it only sends the record
+	// once more.
 	SyncInterval time.Duration
 	// Clock is the time source. Default: the real clock.
 	Clock clockwork.Clock
@@ -56,10 +61,12 @@ func (o *Options) applyDefaults() {
 	o.Logger = o.Logger.With("component", "outbox")
 }
 
-// entry is a record in memory and whether the store has it.
+// entry is a record in memory, whether the store has it, and whether it
+// was read from the store at Attach (written by an earlier run).
 type entry struct {
 	Record
 	stored bool
+	loaded bool
 }
 
 // Outbox is an ordered, bounded, persistent queue of records. It is safe
@@ -79,6 +86,11 @@ type Outbox struct {
 	closed  bool
 	notify  func()
 	ctr     counters
+
+	kick      chan struct{} // wakes Run: a change is pending
+	dirty     bool          // a change that must be written within SyncInterval
+	lastWrite time.Time     // when the last write transaction ran
+	lazySince time.Time     // when the oldest deletion waiting for the next write was made
 }
 
 // Append adds r at the end (assigning its ID and Created time) and
@@ -95,6 +107,7 @@ func (o *Outbox) AppendSeq(r Record, build func(seq uint64) ([]byte, error)) err
 		return err
 	}
 	if o.opts.SyncInterval > 0 {
+		o.wake()
 		return nil
 	}
 	return o.Sync()
@@ -151,10 +164,28 @@ func (o *Outbox) Ack(id uint64) error {
 		return ErrClosed
 	}
 	if i := o.index(id); i >= 0 {
-		o.remove(i)
-		o.ctr.acked++
+		o.ack(i)
 	}
+	defer o.wake()
 	return o.syncNow()
+}
+
+// ack removes the acknowledged record i. The deletion of a record written
+// by this run waits for the next write: a crash before it sends the record
+// once more, a duplicate that QoS 1 allows and its sequence number reveals.
+// A record loaded from the file was already sent before a restart, so its
+// deletion is written within SyncInterval, as a drop's is.
+func (o *Outbox) ack(i int) {
+	o.ctr.acked++
+	loaded := o.recs[i].loaded
+	if !o.unlink(i) {
+		return
+	}
+	if loaded {
+		o.dirty = true
+	} else if o.lazySince.IsZero() {
+		o.lazySince = o.opts.Clock.Now()
+	}
 }
 
 // syncNow writes at once when SyncInterval is 0.

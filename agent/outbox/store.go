@@ -1,7 +1,6 @@
 package outbox
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -23,7 +22,7 @@ const lockTimeout = time.Second
 // New returns an outbox kept in memory only, until Attach gives it a file.
 func New(opts Options) *Outbox {
 	opts.applyDefaults()
-	return &Outbox{opts: opts, log: opts.Logger, ctr: newCounters()}
+	return &Outbox{opts: opts, log: opts.Logger, ctr: newCounters(), kick: make(chan struct{}, 1)}
 }
 
 // Open is New followed by Attach(path).
@@ -115,6 +114,7 @@ func (o *Outbox) load() error {
 	if err != nil {
 		return fmt.Errorf("%w: load: %w", ErrOpen, err)
 	}
+	o.lastWrite = o.opts.Clock.Now()
 	o.seq = max(o.seq, memSeq)
 	o.seqDirt = memSeq > 0
 	for _, e := range mem {
@@ -134,7 +134,7 @@ func (o *Outbox) loadRecords(b *bolt.Bucket) error {
 		r, err := decode(v)
 		if err == nil && len(k) == 8 {
 			r.ID = binary.BigEndian.Uint64(k)
-			o.recs = append(o.recs, entry{Record: r, stored: true})
+			o.recs = append(o.recs, entry{Record: r, stored: true, loaded: true})
 			o.bytes += r.Size()
 			o.nextID = r.ID
 			return nil
@@ -151,8 +151,8 @@ func (o *Outbox) loadRecords(b *bolt.Bucket) error {
 }
 
 // write stores the records not stored yet, deletes the removed ones and
-// saves the sequence number, in one fsynced transaction. The caller holds
-// o.mu.
+// saves the sequence number when it moved, in one fsynced transaction.
+// The caller holds o.mu.
 func (o *Outbox) write() error {
 	var fresh []int
 	for i := range o.recs {
@@ -161,8 +161,10 @@ func (o *Outbox) write() error {
 		}
 	}
 	if o.db == nil || len(fresh) == 0 && len(o.deletes) == 0 && !o.seqDirt {
+		o.dirty = false
 		return nil // in memory only, or nothing to write
 	}
+	o.lastWrite = o.opts.Clock.Now()
 	err := o.db.Update(func(tx *bolt.Tx) error { return o.writeTx(tx, fresh) })
 	if err != nil {
 		o.ctr.writeErrors++
@@ -171,7 +173,7 @@ func (o *Outbox) write() error {
 	for _, i := range fresh {
 		o.recs[i].stored = true
 	}
-	o.deletes, o.seqDirt = nil, false
+	o.deletes, o.seqDirt, o.dirty, o.lazySince = nil, false, false, time.Time{}
 	o.ctr.writes++
 	return nil
 }
@@ -191,6 +193,9 @@ func (o *Outbox) writeTx(tx *bolt.Tx, fresh []int) error {
 			return err
 		}
 	}
+	if !o.seqDirt {
+		return nil
+	}
 	binary.BigEndian.PutUint64(key[:], o.seq)
 	return tx.Bucket(bucketMeta).Put(keySeq, key[:])
 }
@@ -208,27 +213,6 @@ func (o *Outbox) Sync() error {
 		notify()
 	}
 	return err
-}
-
-// Run writes the pending changes every SyncInterval until ctx ends. With
-// SyncInterval 0 it only waits for ctx (changes are written at once).
-func (o *Outbox) Run(ctx context.Context) error {
-	if o.opts.SyncInterval <= 0 {
-		<-ctx.Done()
-		return nil
-	}
-	t := o.opts.Clock.NewTicker(o.opts.SyncInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.Chan():
-			if err := o.Sync(); err != nil && !errors.Is(err, ErrClosed) {
-				o.log.Error("outbox sync failed; retrying", "err", err)
-			}
-		}
-	}
 }
 
 // Close writes the pending changes and closes the file.
