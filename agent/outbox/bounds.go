@@ -34,7 +34,9 @@ func (o *Outbox) add(r Record) error {
 	o.recs = append(o.recs, entry{Record: r})
 	o.bytes += r.Size()
 	o.ctr.appended++
-	o.dirty = true
+	// Telemetry is sent once written; other records are sent at once and
+	// written only if not acknowledged within SyncInterval (see dueAt).
+	o.dirty = o.dirty || r.Class == ClassTelemetry
 	o.dropStale(r.Created)
 	o.enforceBytes()
 	return nil

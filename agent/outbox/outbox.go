@@ -31,13 +31,14 @@ type Options struct {
 	MaxBytes int64
 	// MaxAge bounds a record's age. Default: DefaultMaxAge (7 days).
 	MaxAge time.Duration
-	// SyncInterval is the least time between two writes by Run: a change
-	// is written at once when the last write is at least this old, else
-	// when it is; 0 writes each change at once. A crash loses at most the
-	// unacknowledged records of the last interval. The removal of a record
-	// acknowledged within the run that wrote it waits for the next write
-	// (at most lazyDeleteDelay): a crash before it only sends the record
-	// once more.
+	// SyncInterval is the least time between two writes by Run: new
+	// telemetry is written at once when the last write is at least this
+	// old, else when it is; a reply or retained state is written only if
+	// not acknowledged within it; 0 writes each change at once. A crash
+	// loses at most the unacknowledged records of the last interval. The
+	// removal of a record acknowledged within the run that wrote it waits
+	// for the next write (at most lazyDeleteDelay): a crash before it only
+	// sends the record once more.
 	SyncInterval time.Duration
 	// Clock is the time source. Default: the real clock.
 	Clock clockwork.Clock
@@ -88,7 +89,7 @@ type Outbox struct {
 	ctr     counters
 
 	kick      chan struct{} // wakes Run: a change is pending
-	dirty     bool          // a change that must be written within SyncInterval
+	dirty     bool          // telemetry or a deletion to write within SyncInterval
 	lastWrite time.Time     // when the last write transaction ran
 	lazySince time.Time     // when the oldest deletion waiting for the next write was made
 }

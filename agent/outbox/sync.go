@@ -82,18 +82,40 @@ func (o *Outbox) syncDue() (time.Duration, bool) {
 	return at.Sub(now), ok
 }
 
-// dueAt is when the pending changes must be written: SyncInterval after
-// the last write for new records, a moved sequence number and urgent
-// deletions, later for deletions that may wait. The caller holds o.mu.
+// dueAt is when the pending changes must be written, never sooner than
+// SyncInterval after the last write: at once for new telemetry (it waits
+// for its write to be sent) and urgent deletions; SyncInterval after its
+// append for any other record not acknowledged by then; lazyDeleteDelay
+// after the first of the deletions that may wait. The caller holds o.mu.
 func (o *Outbox) dueAt() (time.Time, bool) {
 	next := o.lastWrite.Add(o.opts.SyncInterval)
-	switch {
-	case o.dirty:
+	if o.db == nil {
+		return time.Time{}, false // in memory only
+	}
+	if o.dirty {
 		return next, true
-	case len(o.deletes) > 0:
+	}
+	if held, ok := o.oldestUnwritten(); ok {
+		return latest(next, held.Add(o.opts.SyncInterval)), true
+	}
+	if len(o.deletes) > 0 {
 		return latest(next, o.lazySince.Add(lazyDeleteDelay)), true
 	}
 	return time.Time{}, false
+}
+
+// oldestUnwritten is the append time of the oldest record not written yet.
+// Those records are the newest (each write stores them all), so it looks
+// only at them.
+func (o *Outbox) oldestUnwritten() (time.Time, bool) {
+	i := len(o.recs)
+	for i > 0 && !o.recs[i-1].stored {
+		i--
+	}
+	if i == len(o.recs) {
+		return time.Time{}, false
+	}
+	return o.recs[i].Created, true
 }
 
 func latest(a, b time.Time) time.Time {

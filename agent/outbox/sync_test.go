@@ -218,3 +218,38 @@ func TestLoadedRecordDeletionWrittenWithinInterval(t *testing.T) {
 		t.Fatal("the resent record is still in the file one interval after its acknowledgement")
 	}
 }
+
+// A reply is sent before it is written, so appending one does not write at
+// once: it is written only if not acknowledged within the interval.
+func TestReplyWrittenOnlyIfNotAcknowledgedInTime(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	path := filepath.Join(t.TempDir(), "outbox.db")
+	o := openT(t, path, Options{SyncInterval: time.Second, Clock: clock})
+	defer o.Close()
+	base := o.Stats().Writes
+	runT(t, o)
+	clock.Advance(10 * time.Second) // Open's write is long past
+	reply := func(p string) Record {
+		return Record{Topic: "drover/pi/reply/me", Payload: []byte(p), QoS: 1, Class: ClassReply}
+	}
+	if err := o.Append(reply("pong-1")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := clock.BlockUntilContext(ctx, 1); err != nil { // Run armed a timer for it
+		t.Fatal(err)
+	}
+	if w := o.Stats().Writes; w != base {
+		t.Fatalf("a reply just appended caused %d writes, want none", w-base)
+	}
+	drain(t, o)
+	if err := o.Append(reply("pong-2")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Second)
+	waitWrites(t, o, base+1)
+	if c, _ := crashCopy(t, path, Options{}); payloads(t, c) != "pong-2" {
+		t.Fatal("after the interval the file does not hold exactly the unacknowledged reply")
+	}
+}

@@ -1,7 +1,9 @@
 // Command idle measures the idle cost of the agent side by side with
 // prometheus-node-exporter, in one run: it starts both, waits, and reports
-// each one's CPU time (utime+stime from /proc/<pid>/stat) over the window
-// and its resident memory (VmRSS split into anonymous and file-backed
+// each one's CPU time over the window (utime+stime from /proc/<pid>/stat,
+// in clock ticks of 10 ms, and the sum of its threads' run time from
+// /proc/<pid>/task/*/schedstat, in nanoseconds: finer, but blind to
+// threads that exited) and its resident memory (VmRSS split into anonymous and file-backed
 // pages, and VmHWM, from /proc/<pid>/status). -agent-env sets environment
 // variables of the agent only.
 //
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -46,18 +49,36 @@ func main() {
 		defer p.Process.Kill()
 	}
 	time.Sleep(*warmup) // a benchmark window, not synchronisation
-	before := make([]float64, len(procs))
+	before, beforeRun := make([]float64, len(procs)), make([]float64, len(procs))
 	for i, p := range procs {
-		before[i] = cpuSeconds(p.Process.Pid)
+		before[i], beforeRun[i] = cpuSeconds(p.Process.Pid), runSeconds(p.Process.Pid)
 	}
 	time.Sleep(*window)
-	fmt.Printf("| process | CPU over %v (s) | CPU %% | VmRSS (MB) | RssAnon (MB) | RssFile (MB) | VmHWM (MB) |\n|---|---|---|---|---|---|---|\n", *window)
+	fmt.Printf("| process | CPU over %v (s) | CPU %% | threads' run time (ms) | VmRSS (MB) | RssAnon (MB) | RssFile (MB) | VmHWM (MB) |\n|---|---|---|---|---|---|---|---|\n", *window)
 	for i, p := range procs {
 		cpu := cpuSeconds(p.Process.Pid) - before[i]
+		run := runSeconds(p.Process.Pid) - beforeRun[i]
 		m := memMB(p.Process.Pid)
-		fmt.Printf("| %s | %.2f | %.3f | %.1f | %.1f | %.1f | %.1f |\n", p.Path, cpu, 100*cpu/window.Seconds(),
+		fmt.Printf("| %s | %.2f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", p.Path, cpu, 100*cpu/window.Seconds(), 1000*run,
 			m["VmRSS"], m["RssAnon"], m["RssFile"], m["VmHWM"])
 	}
+}
+
+// runSeconds sums the run time of pid's live threads (the first field of
+// /proc/<pid>/task/<tid>/schedstat, in nanoseconds).
+func runSeconds(pid int) float64 {
+	files, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	check(err)
+	var ns float64
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // the thread exited
+		}
+		v, _ := strconv.ParseFloat(strings.Fields(string(b))[0], 64)
+		ns += v
+	}
+	return ns / 1e9
 }
 
 func cpuSeconds(pid int) float64 {
