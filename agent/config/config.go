@@ -117,8 +117,8 @@ type Outbox struct {
 	MaxBytes Size `yaml:"max_bytes" json:"max_bytes"`
 	// MaxAge drops records older than it. Default: 168h (7 days).
 	MaxAge Duration `yaml:"max_age" json:"max_age"`
-	// SyncInterval batches the writes to disk; 0 fsyncs every change.
-	// Default: 1s.
+	// SyncInterval batches the writes to disk: at most one fsynced
+	// transaction per interval; 0 fsyncs every change. Default: 1s.
 	SyncInterval *Duration `yaml:"sync_interval" json:"sync_interval"`
 }
 
