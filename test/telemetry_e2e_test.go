@@ -7,21 +7,19 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/drover-iot/drover/fleet"
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// telemetryPeriod is the simulated sensor's sampling period (rate 5hz).
-const telemetryPeriod = 200 * time.Millisecond
-
 // TestTelemetryAcrossBrokerOutage: a 5 Hz sensor keeps sampling while
 // Mosquitto (persistence on) is down; the agent's offline queue and the
-// subscriber's persistent QoS 1 session deliver every reading, so the
-// timestamps received form an unbroken 200 ms series across the outage.
+// subscriber's persistent QoS 1 session deliver every reading: the
+// sequence numbers received run without a gap across the outage. (Not
+// the timestamps: a sampler delayed by a loaded machine is not a loss.)
 func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 	const id = "e2e-tel"
 	port := freePort(t)
@@ -33,7 +31,7 @@ func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 	startAgentConfig(t, "agent-"+id, sensorAgentConfig(t, id, m.url(), metrics,
 		"sensors:\n  - {name: sim, driver: simulated, schedule: rate 5hz}\n"))
 
-	var got []time.Time
+	var got []fleet.Telemetry
 	collect := func(until func() bool) {
 		t.Helper()
 		deadline := time.After(waitFor)
@@ -41,7 +39,7 @@ func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 			select {
 			case msg := <-w.m:
 				if msg.topic == topic {
-					got = append(got, telemetryDoc(t, msg.payload).TS)
+					got = append(got, telemetryDoc(t, msg.payload))
 				}
 			case <-deadline:
 				t.Fatalf("telemetry stalled after %d readings", len(got))
@@ -60,34 +58,18 @@ func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 	})
 	restarted := time.Now()
 	m.Start()
-	collect(func() bool { return len(got) > 0 && got[len(got)-1].After(restarted.Add(time.Second)) })
+	collect(func() bool { return len(got) > 0 && got[len(got)-1].TS.After(restarted.Add(time.Second)) })
 
-	assertUnbroken(t, got[1:]) // the first read is at start, off the 5 Hz grid
+	assertSequence(t, got, 10)
 	during := 0
-	for _, ts := range got {
-		if ts.After(stopped) && ts.Before(restarted) {
+	for _, d := range got {
+		if d.TS.After(stopped) && d.TS.Before(restarted) {
 			during++
 		}
 	}
 	if during < 5 {
 		t.Errorf("only %d readings taken during the outage were delivered", during)
 	}
-}
-
-// assertUnbroken checks that the distinct timestamps, sorted, step by one
-// sampling period each (reads happen a few ms after their due instant).
-func assertUnbroken(t *testing.T, ts []time.Time) {
-	t.Helper()
-	slices.SortFunc(ts, time.Time.Compare)
-	ts = slices.CompactFunc(ts, time.Time.Equal)
-	for i := 1; i < len(ts); i++ {
-		steps := (ts[i].Sub(ts[i-1]) + telemetryPeriod/2) / telemetryPeriod
-		if steps != 1 {
-			t.Fatalf("gap of %v between reading %d (%v) and %d (%v); %d readings from %v to %v",
-				ts[i].Sub(ts[i-1]), i-1, ts[i-1], i, ts[i], len(ts), ts[0], ts[len(ts)-1])
-		}
-	}
-	t.Logf("%d readings without a gap from %v to %v", len(ts), ts[0].Format(time.StampMilli), ts[len(ts)-1].Format(time.StampMilli))
 }
 
 // scrapeGauge reads an unlabelled gauge from the agent's /metrics; -1 when
