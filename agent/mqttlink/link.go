@@ -83,7 +83,10 @@ func New(cfg Config, opts ...Option) (*Link, error) {
 
 // clientOptions are the link's paho options: the shared connection
 // settings, plus a last will, reconnection that also retries the first
-// connect, and the link's own handlers and (null) store.
+// connect, and the link's own handlers and (null) store. Messages go to
+// onMessage also before Subscribe has set their route: a resumed session's
+// queued messages can arrive right after CONNACK, and paho leaves a message
+// with no handler unacknowledged and undelivered until the next session.
 func (l *Link) clientOptions() (*mqtt.ClientOptions, error) {
 	mo := l.cfg.mqttOptions()
 	mo.Will = &mqttopts.Will{Topic: l.cfg.StateTopic, Payload: StateLost, QoS: 1, Retained: true}
@@ -95,7 +98,7 @@ func (l *Link) clientOptions() (*mqtt.ClientOptions, error) {
 	}
 	return o.SetStore(nullStore{}).SetResumeSubs(false).
 		SetOnConnectHandler(l.onConnect).SetConnectionLostHandler(l.onLost).
-		SetConnectionNotificationHandler(l.onNotify), nil
+		SetConnectionNotificationHandler(l.onNotify).SetDefaultPublishHandler(l.onMessage), nil
 }
 
 // Inbox is the channel of messages received on the subscribed topics. It is
