@@ -100,7 +100,7 @@ func (a *app) pingIDs(ctx context.Context, c *client.Client, ids []string) ([]pi
 // allTargets lists every device with retained state that sel matches,
 // naturally sorted; only the online ones are pinged unless includeOffline.
 func allTargets(ctx context.Context, c *client.Client, sel fleet.Selector, includeOffline bool) ([]pingTarget, error) {
-	devs, err := c.Devices(ctx, client.DefaultSettle)
+	devs, err := c.DevicesWith(ctx, client.DefaultSettle, readsFor(sel))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,8 +31,19 @@ func (t *table) write(w io.Writer) error {
 	return tw.Flush()
 }
 
-// emit prints doc as JSON or YAML, or calls tableFn for the table format.
+// emit prints doc as JSON or YAML, or calls tableFn for the table format,
+// through a buffer: a listing of 10,000 devices is then a few writes, not
+// one per cell.
 func emit(w io.Writer, format string, doc any, tableFn func() *table) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err := emitTo(bw, format, doc, tableFn)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func emitTo(w io.Writer, format string, doc any, tableFn func() *table) error {
 	switch format {
 	case OutputJSON:
 		enc := json.NewEncoder(w)

@@ -79,7 +79,7 @@ func (f *targetFlags) resolve(ctx context.Context, c *client.Client, ids []strin
 		return out, nil
 	}
 	sel, _ := fleet.ParseSelector(f.selector) // checked in deviceArgs
-	devs, err := c.Devices(ctx, client.DefaultSettle)
+	devs, err := c.DevicesWith(ctx, client.DefaultSettle, readsFor(sel))
 	if err != nil {
 		return nil, err
 	}
@@ -93,4 +93,11 @@ func (f *targetFlags) resolve(ctx context.Context, c *client.Client, ids []strin
 		out[i] = target{id: d.ID, state: d.State, skip: d.State != fleet.StateOnline && d.State != fleet.StateUpdating}
 	}
 	return out, nil
+}
+
+// readsFor is what a listing of the devices sel matches must read besides
+// their state: the birth documents for their labels, when sel has
+// requirements. Never the status snapshots.
+func readsFor(sel fleet.Selector) client.Reads {
+	return client.Reads{Info: !sel.Empty()}
 }

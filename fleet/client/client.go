@@ -127,8 +127,12 @@ func (o Options) withDefaults() Options {
 // same operator (fleetctl's artifact publisher).
 func (o Options) MQTT(clientID string) mqttopts.Options {
 	return mqttopts.Options{Brokers: o.Brokers, ClientID: clientID, Username: o.Username, Password: o.Password,
-		TLS: o.TLS, CleanSession: true, Reconnect: true}
+		TLS: o.TLS, CleanSession: true, Reconnect: true, ReadBuffer: ReadBuffer}
 }
+
+// ReadBuffer buffers the reads of an operator's connection: a listing or a
+// fan-out receives thousands of small packets at once.
+const ReadBuffer = 64 << 10
 
 func (c *Client) pahoOptions(ctx context.Context) (*paho.ClientOptions, error) {
 	mo := c.opts.MQTT(c.opts.ClientID)

@@ -68,14 +68,31 @@ func (d Device) UptimeAt(now time.Time) (time.Duration, bool) {
 // settle without a new message (DefaultSettle when settle <= 0) or when ctx
 // ends; what was collected is returned.
 func (c *Client) Devices(ctx context.Context, settle time.Duration) ([]Device, error) {
+	return c.DevicesWith(ctx, settle, Everything)
+}
+
+// Reads says which retained topics a listing reads besides the state.
+type Reads struct {
+	// Info reads the birth documents (labels, version).
+	Info bool
+	// Status reads the status snapshots (last seen, uptime).
+	Status bool
+}
+
+// Everything reads state, info and status: what Devices reads.
+var Everything = Reads{Info: true, Status: true}
+
+// DevicesWith is Devices reading only the retained state and the topics
+// reads names. A listing that needs neither labels nor uptime (ping --all)
+// receives a third of the messages of a full one; devices with no retained
+// state are then not listed.
+func (c *Client) DevicesWith(ctx context.Context, settle time.Duration, reads Reads) ([]Device, error) {
 	if settle <= 0 {
 		settle = DefaultSettle
 	}
 	syncTopic := c.syncTopic()
 	col := &collector{notify: make(chan struct{}, 1), marker: rand.Text(), syncTopic: syncTopic}
-	filters := map[string]byte{
-		c.topics.All(fleet.KindState): 0, c.topics.All(fleet.KindInfo): 0, c.topics.All(fleet.KindStatus): 0, syncTopic: 0,
-	}
+	filters := c.listingFilters(reads, syncTopic)
 	if err := c.subscribe(ctx, filters, col.handle); err != nil {
 		return nil, err
 	}
@@ -85,6 +102,18 @@ func (c *Client) Devices(ctx context.Context, settle time.Duration) ([]Device, e
 	}
 	c.waitSettled(ctx, col, settle)
 	return c.assemble(col.take()), nil
+}
+
+// listingFilters are the subscriptions of a listing that reads reads.
+func (c *Client) listingFilters(reads Reads, syncTopic string) map[string]byte {
+	filters := map[string]byte{c.topics.All(fleet.KindState): 0, syncTopic: 0}
+	if reads.Info {
+		filters[c.topics.All(fleet.KindInfo)] = 0
+	}
+	if reads.Status {
+		filters[c.topics.All(fleet.KindStatus)] = 0
+	}
+	return filters
 }
 
 func (c *Client) waitSettled(ctx context.Context, col *collector, settle time.Duration) {

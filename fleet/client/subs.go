@@ -95,16 +95,22 @@ func waitToken(ctx context.Context, tok paho.Token) error {
 	}
 }
 
-// topicMatches reports whether topic matches the MQTT filter.
+// topicMatches reports whether topic matches the MQTT filter. It runs for
+// every message received, so it walks both strings without allocating.
 func topicMatches(filter, topic string) bool {
-	fs, ts := strings.Split(filter, "/"), strings.Split(topic, "/")
-	for i, f := range fs {
+	for {
+		f, frest, fmore := strings.Cut(filter, "/")
 		if f == "#" {
 			return true
 		}
-		if i >= len(ts) || (f != "+" && f != ts[i]) {
+		t, trest, tmore := strings.Cut(topic, "/")
+		if f != "+" && f != t {
 			return false
 		}
+		if !fmore || !tmore {
+			next, _, _ := strings.Cut(frest, "/")
+			return fmore == tmore || (fmore && next == "#")
+		}
+		filter, topic = frest, trest
 	}
-	return len(fs) == len(ts)
 }
