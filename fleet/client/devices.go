@@ -84,8 +84,9 @@ var Everything = Reads{Info: true, Status: true}
 
 // DevicesWith is Devices reading only the retained state and the topics
 // reads names. A listing that needs neither labels nor uptime (ping --all)
-// receives a third of the messages of a full one; devices with no retained
-// state are then not listed.
+// receives a third of the messages of a full one. Devices are listed from
+// the topics read: one with no retained state is missing from a listing of
+// the state only.
 func (c *Client) DevicesWith(ctx context.Context, settle time.Duration, reads Reads) ([]Device, error) {
 	if settle <= 0 {
 		settle = DefaultSettle

@@ -67,6 +67,36 @@ func TestDevicesStatusAndSelector(t *testing.T) {
 	}
 }
 
+// TestDevicesWithReadsOnlyWhatItIsAsked lists the same devices reading
+// the state only, and the state and info: what was not asked for stays
+// empty, and a device with no retained state is not listed.
+func TestDevicesWithReadsOnlyWhatItIsAsked(t *testing.T) {
+	url := fleettest.StartBroker(t)
+	fleettest.NewDevice(t, url, "kitchen", map[string]string{"room": "kitchen"}, nil)
+	pub := fleettest.Connect(t, url, "pub")
+	snap, _ := json.Marshal(fleet.Snapshot{Device: "kitchen", Time: time.Now().UTC(), Uptime: 42})
+	fleettest.Wait(t, pub.Publish("drover/kitchen/status", 1, true, snap))
+	fleettest.Wait(t, pub.Publish("drover/nostate/info", 1, true, `{"v":1,"id":"nostate","labels":{"room":"attic"}}`))
+	c := dial(t, url)
+
+	states, err := c.DevicesWith(testCtx(t), time.Hour, client.Reads{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != 1 || states[0].ID != "kitchen" || states[0].State != fleet.StateOnline ||
+		states[0].Info != nil || states[0].LastSeen != nil {
+		t.Fatalf("state-only listing = %+v", states)
+	}
+	withInfo, err := c.DevicesWith(testCtx(t), time.Hour, client.Reads{Info: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(withInfo) != 2 || withInfo[0].Labels()["room"] != "kitchen" || withInfo[0].LastSeen != nil ||
+		withInfo[1].ID != "nostate" || withInfo[1].Labels()["room"] != "attic" {
+		t.Fatalf("state and info listing = %+v", withInfo)
+	}
+}
+
 func TestParseSelector(t *testing.T) {
 	tests := []struct {
 		in      string
