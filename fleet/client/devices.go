@@ -2,13 +2,7 @@ package client
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
-	"sort"
-	"sync"
 	"time"
-
-	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -92,7 +86,7 @@ func (c *Client) DevicesWith(ctx context.Context, settle time.Duration, reads Re
 		settle = DefaultSettle
 	}
 	syncTopic := c.syncTopic()
-	col := &collector{notify: make(chan struct{}, 1), marker: rand.Text(), syncTopic: syncTopic}
+	col := newCollector(c.topics, syncTopic)
 	filters := c.listingFilters(reads, syncTopic)
 	if err := c.subscribe(ctx, filters, col.handle); err != nil {
 		return nil, err
@@ -102,7 +96,7 @@ func (c *Client) DevicesWith(ctx context.Context, settle time.Duration, reads Re
 		c.log.Debug("end marker not published; waiting for the settle window")
 	}
 	c.waitSettled(ctx, col, settle)
-	return c.assemble(col.take()), nil
+	return col.devices(), nil
 }
 
 // listingFilters are the subscriptions of a listing that reads reads.
@@ -131,90 +125,6 @@ func (c *Client) waitSettled(ctx context.Context, col *collector, settle time.Du
 			return
 		case <-ctx.Done():
 			return
-		}
-	}
-}
-
-// collector keeps retained messages without blocking paho's handler.
-type collector struct {
-	notify    chan struct{}
-	marker    string
-	syncTopic string
-
-	mu     sync.Mutex
-	msgs   []paho.Message
-	synced bool
-}
-
-func (col *collector) handle(_ paho.Client, m paho.Message) {
-	col.mu.Lock()
-	if m.Topic() == col.syncTopic {
-		col.synced = col.synced || string(m.Payload()) == col.marker
-	} else {
-		col.msgs = append(col.msgs, m)
-	}
-	col.mu.Unlock()
-	select {
-	case col.notify <- struct{}{}:
-	default:
-	}
-}
-
-func (col *collector) done() bool {
-	col.mu.Lock()
-	defer col.mu.Unlock()
-	return col.synced
-}
-
-func (col *collector) take() []paho.Message {
-	col.mu.Lock()
-	defer col.mu.Unlock()
-	msgs := col.msgs
-	col.msgs = nil
-	return msgs
-}
-
-// statusHead is the part of a status snapshot that Devices reads.
-type statusHead struct {
-	TS      time.Time `json:"ts"`
-	UptimeS float64   `json:"uptime_s"`
-}
-
-func (c *Client) assemble(msgs []paho.Message) []Device {
-	byID := map[string]*Device{}
-	for _, m := range msgs {
-		p, err := c.topics.Parse(m.Topic())
-		if err != nil || len(m.Payload()) == 0 {
-			continue
-		}
-		d := byID[p.Device]
-		if d == nil {
-			d = &Device{ID: p.Device}
-			byID[p.Device] = d
-		}
-		applyRetained(d, p.Kind, m.Payload())
-	}
-	devs := make([]Device, 0, len(byID))
-	for _, d := range byID {
-		devs = append(devs, *d)
-	}
-	sort.Slice(devs, func(i, j int) bool { return devs[i].ID < devs[j].ID })
-	return devs
-}
-
-func applyRetained(d *Device, kind string, payload []byte) {
-	switch kind {
-	case fleet.KindState:
-		d.State = fleet.DeviceState(payload)
-	case fleet.KindInfo:
-		var info fleet.InfoDoc
-		if json.Unmarshal(payload, &info) == nil {
-			d.Info = &info
-		}
-	case fleet.KindStatus:
-		var head statusHead
-		if json.Unmarshal(payload, &head) == nil && !head.TS.IsZero() {
-			d.LastSeen, d.UptimeS = &head.TS, head.UptimeS
 		}
 	}
 }
