@@ -24,7 +24,7 @@ func seedDevices(b *testing.B, broker string, n int) {
 	defer c.Disconnect(100)
 	toks := make([]paho.Token, 0, 2*n)
 	for i := range n {
-		id := fmt.Sprintf("dev%04d", i)
+		id := fmt.Sprintf("dev%05d", i)
 		info, err := json.Marshal(fleet.InfoDoc{V: fleet.Version, ID: id, Version: "v1.2.3", OS: "linux", Arch: "arm64",
 			StartedAt: time.Now().UTC(), Labels: map[string]string{"site": fmt.Sprint("s", i%10)}})
 		if err != nil {
@@ -42,8 +42,13 @@ func seedDevices(b *testing.B, broker string, n int) {
 // BenchmarkFleetctlDevices1000 times the built fleetctl binary listing
 // 1,000 devices from retained messages in Mosquitto (process start, connect,
 // subscribe, receive 2,000 retained messages, print JSON).
-func BenchmarkFleetctlDevices1000(b *testing.B) {
-	const n = 1000
+func BenchmarkFleetctlDevices1000(b *testing.B) { benchFleetctlDevices(b, 1000) }
+
+// BenchmarkFleetctlDevices10000 is the same with 10,000 devices (20,000
+// retained messages).
+func BenchmarkFleetctlDevices10000(b *testing.B) { benchFleetctlDevices(b, 10000) }
+
+func benchFleetctlDevices(b *testing.B, n int) {
 	m := startMosquitto(b)
 	seedDevices(b, m.url(), n)
 	home := b.TempDir()
