@@ -55,9 +55,10 @@ func (a *Agent) buildOTA() error {
 	}
 	o := &otaPart{a: a, log: a.log.With("component", "ota"), mem: memGuard{budget: updateMemoryBudget}}
 	o.conn = newOTAConn(a.otaClientOptions, o.log)
+	goos, goarch := version.OSArch()
 	u, err := ota.New(ota.Config{
 		StateDir: filepath.Join(a.cfg.DataDir, otaDir), Prefix: a.cfg.Prefix,
-		Version: version.Version, Build: version.BuildNumber(),
+		Version: version.Version, Build: version.BuildNumber(), OS: goos, Arch: goarch,
 		TrustedKeys: a.cfg.OTA.TrustedKeys, AllowDowngrade: a.cfg.OTA.AllowDowngrade, Trial: a.cfg.OTA.Trial.D(),
 		Stall: otaStall, SelftestArgs: a.selftestArgs,
 		OnStatus: o.onStatus, Exec: o.exec, Clock: a.clock, Logger: o.log,

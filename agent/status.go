@@ -3,7 +3,6 @@ package agent
 import (
 	"encoding/json"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
@@ -23,9 +22,10 @@ func (a *Agent) info() fleet.InfoDoc {
 	if a.ota != nil {
 		caps = append(caps, fleet.CapOTA)
 	}
+	goos, goarch := version.OSArch()
 	doc := fleet.InfoDoc{
 		V: fleet.Version, ID: a.cfg.ID, Version: version.Version, Commit: version.Commit, Build: version.BuildNumber(),
-		Go: version.GoVersion(), OS: runtime.GOOS, Arch: runtime.GOARCH, StartedAt: a.started.UTC(),
+		Go: version.GoVersion(), OS: goos, Arch: goarch, StartedAt: a.started.UTC(),
 		BootID: bootID(), Labels: a.cfg.Labels, Capabilities: fleet.Offered(caps...), Broker: a.link.Broker(),
 	}
 	if a.ota != nil {

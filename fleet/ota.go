@@ -25,6 +25,9 @@ type OTAStatus struct {
 	FromVersion string `json:"from_version,omitempty"`
 	FromBuild   uint64 `json:"from_build,omitempty"`
 	OldSHA256   string `json:"old_sha256,omitempty"`
+	// Platform is the build of a multi-platform artifact the device took,
+	// as a topic level ("linux-arm64"); empty for a single-platform artifact.
+	Platform string `json:"platform,omitempty"`
 	// Delta is set when the update came as a bsdiff delta.
 	Delta bool `json:"delta,omitempty"`
 	// Boots counts the trials of the new version started by the old one.

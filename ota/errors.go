@@ -20,7 +20,7 @@ var (
 
 // Reason returns a stable reason string for an update error, for replies
 // and status: the manifest refusals (unknown_key, bad_signature, expired,
-// wrong_platform, downgrade, no_space, malformed, too_large) and
+// wrong_platform, downgrade, no_space, malformed, too_large, no_build) and
 // chunk_hash, verify, selftest, swap, busy, no_manifest; "" for others.
 func Reason(err error) string {
 	if r := manifest.Reason(err); r != "" {

@@ -22,17 +22,18 @@ func (u *Updater) Apply(ctx context.Context, artifact string) error {
 		return err
 	}
 	defer u.release()
-	env, err := u.fetchManifest(ctx, artifact)
+	env, t, err := u.fetchManifest(ctx, u.topics(artifact))
 	if err != nil {
 		return u.refuse(err)
 	}
-	return u.run(ctx, env)
+	return u.run(ctx, env, t)
 }
 
 // Resume continues a download that a restart or an error interrupted,
 // from the saved manifest and progress.
 func (u *Updater) Resume(ctx context.Context) error {
-	if u.Status().State != state.Downloading {
+	rec := u.Status()
+	if rec.State != state.Downloading {
 		return ErrNothingToResume
 	}
 	env, err := os.ReadFile(u.envelopePath())
@@ -43,7 +44,9 @@ func (u *Updater) Resume(ctx context.Context) error {
 		return err
 	}
 	defer u.release()
-	return u.run(ctx, env)
+	t := u.topics(rec.Artifact)
+	t.Platform = rec.Platform
+	return u.run(ctx, env, t)
 }
 
 // Verify checks an envelope for this device without applying it.
@@ -55,7 +58,9 @@ func (u *Updater) Verify(env []byte) (manifest.Manifest, error) {
 	return m, manifest.Check(m, u.running())
 }
 
-func (u *Updater) run(ctx context.Context, env []byte) error {
+// run verifies env and downloads its blob from the chunk topics of t
+// (the artifact named by the manifest; the platform level of t).
+func (u *Updater) run(ctx context.Context, env []byte, t transfer.Topics) error {
 	m, err := u.Verify(env)
 	if err != nil {
 		return u.refuse(err)
@@ -65,12 +70,14 @@ func (u *Updater) run(ctx context.Context, env []byte) error {
 	}
 	err = u.machine.Transition(state.Downloading, "", func(r *state.Record) {
 		r.Artifact, r.Version, r.Build, r.NewSHA256 = m.Artifact, m.Version, m.Build, m.SHA256
+		r.Platform = t.Platform
 		r.Progress = &state.Progress{Total: len(m.Chunks), Size: m.Size}
 	})
 	if err != nil {
 		return err
 	}
-	c, err := u.download(ctx, m)
+	t.Artifact = m.Artifact
+	c, err := u.download(ctx, m, t)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err // interrupted: stays downloading, Resume continues
@@ -84,7 +91,7 @@ func (u *Updater) run(ctx context.Context, env []byte) error {
 
 // download fetches the delta when the running binary is its base, else the
 // full binary.
-func (u *Updater) download(ctx context.Context, m manifest.Manifest) (apply.Candidate, error) {
+func (u *Updater) download(ctx context.Context, m manifest.Manifest, t transfer.Topics) (apply.Candidate, error) {
 	c := apply.Candidate{Manifest: m}
 	kind, blob := transfer.KindFull, m.Blob
 	if m.Delta != nil && u.runningSHA() == m.Delta.BaseSHA256 {
@@ -93,7 +100,7 @@ func (u *Updater) download(ctx context.Context, m manifest.Manifest) (apply.Cand
 	f := transfer.NewFetcher(u.sub, transfer.FetchOptions{Window: u.cfg.Window, Stall: u.cfg.Stall, Clock: u.cfg.Clock,
 		Logger: u.cfg.Logger, OnProgress: u.progress})
 	path := u.stagedPath(kind)
-	if err := f.Fetch(ctx, u.topics(m.Artifact), kind, blob, path); err != nil {
+	if err := f.Fetch(ctx, t, kind, blob, path); err != nil {
 		if errors.Is(err, transfer.ErrChunkHash) || errors.Is(err, transfer.ErrBlobHash) {
 			removeStaged(path)
 		}
@@ -134,32 +141,4 @@ func (u *Updater) refuse(err error) error {
 		return errors.Join(err, serr)
 	}
 	return err
-}
-
-// fetchManifest waits for the retained manifest of the artifact.
-func (u *Updater) fetchManifest(ctx context.Context, artifact string) ([]byte, error) {
-	topic := u.topics(artifact).Manifest()
-	got := make(chan []byte, 1)
-	err := u.sub.Subscribe(topic, 1, func(_ string, payload []byte) {
-		if len(payload) > 0 {
-			select {
-			case got <- payload:
-			default:
-			}
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ota: subscribe manifest: %w", err)
-	}
-	defer func() { _ = u.sub.Unsubscribe(topic) }()
-	timer := u.cfg.Clock.NewTimer(u.cfg.ManifestTimeout)
-	defer timer.Stop()
-	select {
-	case env := <-got:
-		return env, nil
-	case <-timer.Chan():
-		return nil, fmt.Errorf("%w: %s", ErrNoManifest, artifact)
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }

@@ -40,12 +40,15 @@ type device struct {
 	u      *ota.Updater
 }
 
-func newDevice(t *testing.T) *device {
+func newDevice(t *testing.T) *device { return newDeviceOn(t, "", "") }
+
+// newDeviceOn is a device on goos/goarch ("": this machine's).
+func newDeviceOn(t *testing.T, goos, goarch string) *device {
 	d := &device{dir: t.TempDir(), old: agentScript("1.0", 40000), broker: otatest.NewBroker()}
 	d.binary = otatest.WriteFile(t, d.dir, "agent", d.old)
 	d.pair, d.key = otatest.Key(t)
 	u, err := ota.New(ota.Config{
-		StateDir: d.dir + "/state", Binary: d.binary, Version: "1.0", Build: 1,
+		StateDir: d.dir + "/state", Binary: d.binary, Version: "1.0", Build: 1, OS: goos, Arch: goarch,
 		TrustedKeys: []string{string(d.pair.Public)}, Clock: clockwork.NewFakeClockAt(now),
 		Exec: func(string) error { d.execs++; return nil },
 	}, d.broker)

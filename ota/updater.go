@@ -39,6 +39,10 @@ type Config struct {
 	// Version and Build describe the running agent.
 	Version string
 	Build   uint64
+	// OS and Arch are the device's platform, which picks its build of a
+	// multi-platform artifact and must match the manifest. Default:
+	// runtime.GOOS and runtime.GOARCH.
+	OS, Arch string
 	// TrustedKeys are minisign public keys (several for rotation).
 	TrustedKeys    []string
 	AllowDowngrade bool
@@ -83,6 +87,9 @@ func New(cfg Config, sub transfer.Subscriber) (*Updater, error) {
 	}
 	if cfg.ManifestTimeout <= 0 {
 		cfg.ManifestTimeout = 30 * time.Second
+	}
+	if cfg.OS == "" || cfg.Arch == "" {
+		cfg.OS, cfg.Arch = runtime.GOOS, runtime.GOARCH
 	}
 	keys, err := sign.NewKeyring(cfg.TrustedKeys...)
 	if err != nil {
@@ -132,7 +139,7 @@ func (u *Updater) topics(artifact string) transfer.Topics {
 
 // running describes this device for manifest.Check.
 func (u *Updater) running() manifest.Running {
-	return manifest.Running{Build: u.cfg.Build, OS: runtime.GOOS, Arch: runtime.GOARCH,
+	return manifest.Running{Build: u.cfg.Build, OS: u.cfg.OS, Arch: u.cfg.Arch,
 		FreeBytes: FreeBytes(u.cfg.StateDir), AllowDowngrade: u.cfg.AllowDowngrade}
 }
 

@@ -35,7 +35,7 @@ var otaCodes = map[string]fleet.Code{
 	"wrong_platform": fleet.CodeBadRequest, "malformed": fleet.CodeBadRequest,
 	"too_large": fleet.CodeBadRequest,
 	"busy":      fleet.CodeConflict, "no_space": fleet.CodeConflict, "selftest": fleet.CodeConflict,
-	"no_manifest": fleet.CodeNotFound,
+	"no_manifest": fleet.CodeNotFound, "no_build": fleet.CodeNotFound,
 }
 
 // otaApply runs ota.apply: progress replies while it works, then the
@@ -62,7 +62,7 @@ func WireStatus(r state.Record) fleet.OTAStatus {
 	w := fleet.OTAStatus{V: fleet.OTAStatusVersion, State: string(r.State), Reason: r.Reason, Since: r.Since,
 		Artifact: r.Artifact, Version: r.Version, Build: r.Build, NewSHA256: r.NewSHA256,
 		FromVersion: r.FromVersion, FromBuild: r.FromBuild, OldSHA256: r.OldSHA256,
-		Delta: r.Delta, Boots: r.Boots, TrialUntil: r.TrialUntil}
+		Platform: r.Platform, Delta: r.Delta, Boots: r.Boots, TrialUntil: r.TrialUntil}
 	if p := r.Progress; p != nil {
 		w.Progress = &fleet.OTAProgress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Size: p.Size}
 	}

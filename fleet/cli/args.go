@@ -33,6 +33,17 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 	}
 }
 
+// minArgs requires one or more of the named positional argument.
+func minArgs(name string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return nil
+		}
+		sub := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+		return usageErrorf("%s needs %s: %s %s...", sub, argList([]string{name}), cmd.CommandPath(), name)
+	}
+}
+
 // argList renders names as "a device id and a name".
 func argList(names []string) string {
 	words := make([]string, len(names))

@@ -40,24 +40,30 @@ func writeNew(path string, data []byte, mode os.FileMode) error {
 
 // publishFlags are the flags of ota publish.
 type publishFlags struct {
-	version, key, signature, manifest, prepare, deltaFrom, artifact, os, arch string
-	build                                                                     uint64
-	expires                                                                   time.Duration
-	chunkSize                                                                 int
-	allowDowngrade                                                            bool
+	version, key, signature, manifest, prepare, artifact, os, arch string
+	// deltaFrom are old binaries (one per platform) to publish deltas from.
+	deltaFrom      []string
+	build          uint64
+	expires        time.Duration
+	chunkSize      int
+	allowDowngrade bool
 }
 
 func (a *app) otaPublishCmd() *cobra.Command {
 	var f publishFlags
 	cmd := &cobra.Command{
-		Use:   "publish BINARY --version V --build N (--key K | --manifest M --signature M.minisig | --prepare M)",
-		Short: "Sign an agent binary and publish its manifest and chunks, retained, on the broker",
+		Use:   "publish BINARY... --version V --build N (--key K | --manifest M --signature M.minisig | --prepare M)",
+		Short: "Sign agent binaries and publish their manifests and chunks, retained, on the broker",
 		Long: "publish hashes BINARY into a manifest, signs it with --key (minisign format) and publishes the chunks\n" +
 			"and then the manifest, retained, under <prefix>/ota/<artifact>/. To sign with the minisign tool instead:\n" +
 			"  fleetctl ota publish BIN --version V --build N --prepare manifest.json\n" +
 			"  minisign -Sm manifest.json\n" +
-			"  fleetctl ota publish BIN --manifest manifest.json --signature manifest.json.minisig",
-		Args: exactArgs("BINARY"),
+			"  fleetctl ota publish BIN --manifest manifest.json --signature manifest.json.minisig\n" +
+			"Several binaries (one per platform, read from their ELF headers) make one multi-platform artifact,\n" +
+			"signed with --key: each platform's manifest and chunks under <prefix>/ota/<artifact>/<os>-<arch>/,\n" +
+			"then a signed index of the platforms at <prefix>/ota/<artifact>/manifest; each device takes its own:\n" +
+			"  fleetctl ota publish dist/agent_linux_* --version V --build N --key K [--delta-from OLD]...",
+		Args: minArgs("BINARY"),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.version, "version", "", "version of the binary (e.g. v1.4.0)")
@@ -66,7 +72,7 @@ func (a *app) otaPublishCmd() *cobra.Command {
 	fl.StringVar(&f.manifest, "manifest", "", "a manifest made with --prepare and signed by minisign")
 	fl.StringVar(&f.signature, "signature", "", "the .minisig of --manifest")
 	fl.StringVar(&f.prepare, "prepare", "", "only write the unsigned manifest to this file")
-	fl.StringVar(&f.deltaFrom, "delta-from", "", "old binary: also publish a bsdiff delta from it")
+	fl.StringArrayVar(&f.deltaFrom, "delta-from", nil, "old binary: also publish a bsdiff delta from it (repeat: one per platform, matched by ELF header)")
 	fl.StringVar(&f.artifact, "artifact", defaultArtifact, "artifact name (topic level)")
 	fl.StringVar(&f.os, "os", "", "target os (default: from the binary's ELF header, else this machine's)")
 	fl.StringVar(&f.arch, "arch", "", "target arch (default: from the binary's ELF header, else this machine's)")
@@ -74,6 +80,9 @@ func (a *app) otaPublishCmd() *cobra.Command {
 	fl.IntVar(&f.chunkSize, "chunk-size", 0, "chunk size in bytes (default 64 KiB)")
 	fl.BoolVar(&f.allowDowngrade, "allow-downgrade", false, "let devices with a higher build take it (they must allow it too)")
 	cmd.RunE = run(func(cmd *cobra.Command, args []string) error {
+		if len(args) > 1 {
+			return a.publishPlatforms(cmd, args, f)
+		}
 		return a.publish(cmd, args[0], f)
 	})
 	return cmd

@@ -51,7 +51,7 @@ func (d clientDriver) Push(ctx context.Context, dev, artifact string) error {
 // Status reads the running build (info) and the OTA record (ota.status).
 func (d clientDriver) Status(ctx context.Context, dev string) (rollout.DeviceStatus, error) {
 	var info fleet.InfoDoc
-	var rec state.Record
+	var rec fleet.OTAStatus
 	for _, q := range []struct {
 		cmd string
 		out any
@@ -66,5 +66,5 @@ func (d clientDriver) Status(ctx context.Context, dev string) (rollout.DeviceSta
 			return rollout.DeviceStatus{}, fmt.Errorf("%s: %w", dev, err)
 		}
 	}
-	return rollout.DeviceStatus{Build: info.Build, OTA: rec.State, Reason: rec.Reason}, nil
+	return rollout.DeviceStatus{Build: info.Build, OTA: state.State(rec.State), Reason: rec.Reason}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/internal/termtext"
 	"github.com/drover-iot/drover/ota/state"
 )
@@ -16,7 +17,7 @@ const barWidth = 30
 
 // progressView shows the progress of several devices.
 type progressView interface {
-	update(dev string, r state.Record)
+	update(dev string, r fleet.OTAStatus)
 	close()
 }
 
@@ -61,7 +62,7 @@ type lineView struct {
 	last map[string]string
 }
 
-func (v *lineView) update(dev string, r state.Record) {
+func (v *lineView) update(dev string, r fleet.OTAStatus) {
 	line := termtext.String(stateLine(r))
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -83,7 +84,7 @@ type barView struct {
 	lines map[string]string
 }
 
-func (v *barView) update(dev string, r state.Record) {
+func (v *barView) update(dev string, r fleet.OTAStatus) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.lines[dev] = termtext.String(bar(r))
@@ -104,8 +105,8 @@ func (v *barView) draw(redraw bool) {
 func (v *barView) close() {}
 
 // bar renders [#####.....]  42% downloading.
-func bar(r state.Record) string {
-	if r.State != state.Downloading {
+func bar(r fleet.OTAStatus) string {
+	if r.State != string(state.Downloading) {
 		return stateLine(r)
 	}
 	n := percent(r) * barWidth / 100

@@ -22,7 +22,13 @@ func (a *app) publishOptions(binary string, f publishFlags) (transfer.PublishOpt
 	o := transfer.PublishOptions{
 		Topics: transfer.Topics{Prefix: a.s.Prefix, Artifact: f.artifact}, BinaryPath: binary,
 		Version: f.version, Build: f.build, OS: goos, Arch: goarch, ChunkSize: f.chunkSize,
-		DeltaFrom: f.deltaFrom, Expires: f.expires, AllowDowngrade: f.allowDowngrade, Now: a.opts.Clock.Now(),
+		Expires: f.expires, AllowDowngrade: f.allowDowngrade, Now: a.opts.Clock.Now(),
+	}
+	if len(f.deltaFrom) > 1 {
+		return o, usageErrorf("one --delta-from for one binary (several are for several binaries)")
+	}
+	if len(f.deltaFrom) == 1 {
+		o.DeltaFrom = f.deltaFrom[0]
 	}
 	switch {
 	case f.prepare != "":

@@ -115,17 +115,17 @@ func (a *app) push(ctx context.Context, c *client.Client, devs []string, artifac
 
 func (a *app) pushOne(ctx context.Context, c *client.Client, dev, artifact string, view progressView) error {
 	r, err := c.RequestProgress(ctx, dev, fleet.CmdOTAApply, fleet.OTAApplyArgs{Artifact: artifact}, func(p fleet.Reply) {
-		var rec state.Record
+		var rec fleet.OTAStatus
 		// A failure is shown once, from the final reply (with its code).
-		if json.Unmarshal(p.Progress, &rec) == nil && rec.State != state.Failed {
+		if json.Unmarshal(p.Progress, &rec) == nil && rec.State != string(state.Failed) {
 			view.update(dev, rec)
 		}
 	})
 	if err != nil {
-		view.update(dev, state.Record{State: state.Failed, Reason: err.Error()})
+		view.update(dev, fleet.OTAStatus{State: string(state.Failed), Reason: err.Error()})
 		return err
 	}
-	var rec state.Record
+	var rec fleet.OTAStatus
 	if err := r.Decode(&rec); err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (a *app) otaStatusCmd() *cobra.Command {
 			return f.deviceArgs()(cmd, args)
 		},
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return fanQuery(a, cmd, &f, args, fleet.CmdOTAStatus, nil, view[state.Record]{many: true, table: func(r state.Record) *table { return otaRow(r, a.opts.Clock.Now()) }})
+			return fanQuery(a, cmd, &f, args, fleet.CmdOTAStatus, nil, view[fleet.OTAStatus]{many: true, table: func(r fleet.OTAStatus) *table { return otaRow(r, a.opts.Clock.Now()) }})
 		}),
 	}
 	f.bind(cmd)
@@ -152,9 +152,9 @@ func (a *app) otaStatusCmd() *cobra.Command {
 }
 
 // otaRow is one device's OTA state as a table row.
-func otaRow(r state.Record, now time.Time) *table {
+func otaRow(r fleet.OTAStatus, now time.Time) *table {
 	t := &table{header: []string{"STATE", "ARTIFACT", "VERSION", "FROM", "PROGRESS", "REASON"}}
-	t.add(string(r.State), orDash(r.Artifact), versionBuild(r.Version, r.Build),
+	t.add(r.State, orDash(r.Artifact), versionBuild(r.Version, r.Build),
 		versionBuild(r.FromVersion, r.FromBuild), progressText(r, now), orDash(firstLine(r.Reason)))
 	return t
 }
@@ -167,8 +167,8 @@ func versionBuild(v string, b uint64) string {
 }
 
 // progressText is the download's progress, or the time left of a trial.
-func progressText(r state.Record, now time.Time) string {
-	if r.State == state.Trial && !r.TrialUntil.IsZero() {
+func progressText(r fleet.OTAStatus, now time.Time) string {
+	if r.State == string(state.Trial) && !r.TrialUntil.IsZero() {
 		return fmt.Sprintf("trial, %s left", max(r.TrialUntil.Sub(now), 0).Round(time.Second))
 	}
 	if r.Progress == nil || r.Progress.Total == 0 {
@@ -178,7 +178,7 @@ func progressText(r state.Record, now time.Time) string {
 }
 
 // percent is the download progress of r.
-func percent(r state.Record) int {
+func percent(r fleet.OTAStatus) int {
 	if r.Progress == nil || r.Progress.Total == 0 {
 		return 0
 	}
@@ -186,12 +186,12 @@ func percent(r state.Record) int {
 }
 
 // stateLine is one device's progress as text: "downloading  42%" or the reason.
-func stateLine(r state.Record) string {
+func stateLine(r fleet.OTAStatus) string {
 	switch {
-	case r.State == state.Downloading:
+	case r.State == string(state.Downloading):
 		return fmt.Sprintf("downloading %3d%%", percent(r))
 	case r.Reason != "":
-		return string(r.State) + ": " + firstLine(r.Reason)
+		return r.State + ": " + firstLine(r.Reason)
 	}
-	return strings.TrimSpace(string(r.State) + " " + r.Version)
+	return strings.TrimSpace(r.State + " " + r.Version)
 }

@@ -100,18 +100,18 @@ func (a *app) rollout(ctx context.Context, f rolloutFlags) error {
 }
 
 // plan builds the rollout plan: the target build from the retained
-// manifest and the devices from the retained births.
+// manifest or index and the devices from the retained births.
 func (a *app) plan(ctx context.Context, c *client.Client, f rolloutFlags) (*rollout.Plan, error) {
 	waves, err := parseWaves(f.waves)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := a.retainedManifests(ctx, f.artifact)
+	arts, err := a.retainedArtifacts(ctx, f.artifact)
 	if err != nil {
 		return nil, err
 	}
-	m, ok := ms[f.artifact]
-	if !ok {
+	art, ok := arts[f.artifact]
+	if !ok || art.build() == 0 {
 		return nil, fmt.Errorf("no retained manifest for artifact %q: publish it first", f.artifact)
 	}
 	sel, err := fleet.ParseSelector(f.selector)
@@ -126,7 +126,7 @@ func (a *app) plan(ctx context.Context, c *client.Client, f rolloutFlags) (*roll
 	for _, d := range client.FilterDevices(all, sel) {
 		devs = append(devs, d.ID)
 	}
-	return &rollout.Plan{Artifact: f.artifact, Build: m.Build, Devices: devs, Canary: f.canary, Waves: waves,
+	return &rollout.Plan{Artifact: f.artifact, Build: art.build(), Devices: devs, Canary: f.canary, Waves: waves,
 		MaxFailures: f.maxFailures, AbortOnFailure: f.abort, StageTimeout: f.stageTimeout}, nil
 }
 
@@ -149,6 +149,9 @@ func (a *app) showStep(rec rollout.Record) {
 	line := fmt.Sprintf("%s stage %d/%d: %d/%d succeeded, %d failed, %d in progress, %d pending",
 		rec.Phase, rec.Stage, len(rec.Plan.Waves)+1, n[rollout.Succeeded], total, n[rollout.Failed],
 		n[rollout.Pushed], n[rollout.Pending])
+	if n[rollout.Skipped] > 0 {
+		line += fmt.Sprintf(", %d skipped (no build for their platform)", n[rollout.Skipped])
+	}
 	if rec.Reason != "" {
 		line += " (" + rec.Reason + ")"
 	}

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/drover-iot/drover/ota/state"
+	"github.com/drover-iot/drover/fleet"
 )
 
 // updateOTAGolden rewrites the OTA progress golden files:
@@ -18,14 +18,14 @@ var updateOTAGolden = flag.Bool("update-ota", false, "rewrite testdata/ota_*.gol
 // progressScript is one push to two devices as the views receive it.
 var progressScript = []struct {
 	dev string
-	rec state.Record
+	rec fleet.OTAStatus
 }{
-	{"pi", state.Record{State: state.Downloading, Progress: &state.Progress{Done: 0, Total: 10}}},
-	{"gw", state.Record{State: state.Downloading, Progress: &state.Progress{Done: 5, Total: 10}}},
-	{"pi", state.Record{State: state.Downloading, Progress: &state.Progress{Done: 0, Total: 10}}}, // unchanged
-	{"pi", state.Record{State: state.Downloading, Progress: &state.Progress{Done: 10, Total: 10}}},
-	{"gw", state.Record{State: state.Failed, Reason: "chunk_hash: chunk 6\x1b[31m\nsecond line"}},
-	{"pi", state.Record{State: state.Restarting, Version: "v2"}},
+	{"pi", fleet.OTAStatus{State: "downloading", Progress: &fleet.OTAProgress{Done: 0, Total: 10}}},
+	{"gw", fleet.OTAStatus{State: "downloading", Progress: &fleet.OTAProgress{Done: 5, Total: 10}}},
+	{"pi", fleet.OTAStatus{State: "downloading", Progress: &fleet.OTAProgress{Done: 0, Total: 10}}}, // unchanged
+	{"pi", fleet.OTAStatus{State: "downloading", Progress: &fleet.OTAProgress{Done: 10, Total: 10}}},
+	{"gw", fleet.OTAStatus{State: "failed", Reason: "chunk_hash: chunk 6\x1b[31m\nsecond line"}},
+	{"pi", fleet.OTAStatus{State: "restarting", Version: "v2"}},
 }
 
 func TestProgressViews(t *testing.T) {

@@ -5,6 +5,7 @@ package version
 import (
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,13 @@ var CrashAfter = ""
 // tests build a "new version that crashes early" with it.
 var PanicAtStart = ""
 
+// Platform is a TEST HOOK, never set in a release: when -ldflags sets it
+// to "<os>/<arch>" (e.g. "linux/arm64"), the agent reports that platform
+// in its info document and asks multi-platform OTA artifacts for that
+// platform's build, as if it ran there. The OTA end-to-end tests build
+// agents that claim another platform with it (only amd64 runs there).
+var Platform = ""
+
 // GoVersion is the Go toolchain that built the binary.
 func GoVersion() string { return runtime.Version() }
 
@@ -41,6 +49,16 @@ func BuildNumber() uint64 {
 		return 0
 	}
 	return n
+}
+
+// OSArch is the platform the agent reports and updates as: runtime.GOOS
+// and runtime.GOARCH, unless the Platform test hook names another.
+func OSArch() (goos, goarch string) {
+	goos, goarch, ok := strings.Cut(Platform, "/")
+	if !ok || goos == "" || goarch == "" || strings.Contains(goarch, "/") {
+		return runtime.GOOS, runtime.GOARCH
+	}
+	return goos, goarch
 }
 
 // CrashDelay is CrashAfter parsed; 0 (no crash) when unset or invalid.

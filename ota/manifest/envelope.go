@@ -65,14 +65,11 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 // Errors wrap ErrTooLarge, ErrMalformed, ErrUnknownKey, ErrBadSignature or
 // ErrExpired.
 func Verify(data []byte, keys *sign.Keyring, now time.Time) (Manifest, error) {
-	env, err := DecodeEnvelope(data)
+	signed, err := Open(data, keys)
 	if err != nil {
 		return Manifest{}, err
 	}
-	if _, err := keys.Verify(env.Manifest, []byte(env.Signature)); err != nil {
-		return Manifest{}, signatureError(err)
-	}
-	m, err := Parse(env.Manifest)
+	m, err := Parse(signed)
 	if err != nil {
 		return Manifest{}, err
 	}

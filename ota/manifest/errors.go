@@ -28,6 +28,9 @@ var (
 	ErrUnknownPlatform = errors.New("manifest: unknown binary platform")
 	// ErrNoSpace means the device lacks the disk space the update needs.
 	ErrNoSpace = errors.New("manifest: not enough disk space")
+	// ErrNoBuild means a multi-platform artifact has no build for the
+	// device's platform (Index.Check).
+	ErrNoBuild = errors.New("manifest: no build")
 )
 
 // Reasons, stable strings for the reply and the status of a refused update.
@@ -40,6 +43,7 @@ const (
 	ReasonWrongPlatform = "wrong_platform"
 	ReasonNotNewer      = "downgrade"
 	ReasonNoSpace       = "no_space"
+	ReasonNoBuild       = "no_build"
 )
 
 var reasons = []struct {
@@ -54,6 +58,7 @@ var reasons = []struct {
 	{ErrWrongPlatform, ReasonWrongPlatform},
 	{ErrNotNewer, ReasonNotNewer},
 	{ErrNoSpace, ReasonNoSpace},
+	{ErrNoBuild, ReasonNoBuild},
 }
 
 // Reason returns the stable reason string of a refusal returned by Verify or

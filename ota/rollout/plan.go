@@ -83,7 +83,15 @@ const (
 	Pushed    DeviceState = "pushed"
 	Succeeded DeviceState = "succeeded"
 	Failed    DeviceState = "failed"
+	// Skipped is a device the artifact has no build for: its refusal's
+	// reason is SkipReason. It finishes the device and is no failure.
+	Skipped DeviceState = "skipped"
 )
+
+// SkipReason is the reason code of a refusal that skips a device: the
+// multi-platform artifact has no build for its platform
+// (manifest.ReasonNoBuild; OTA reasons read "<code>: <detail>").
+const SkipReason = "no_build"
 
 // DeviceStatus is what the driver reads from a device.
 type DeviceStatus struct {

@@ -24,13 +24,14 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 type fleet struct {
 	mu      sync.Mutex
 	fail    map[string]bool
+	noBuild map[string]bool
 	offline map[string]bool
 	pushed  []string
 	applied map[string]bool
 }
 
 func newFleet() *fleet {
-	return &fleet{fail: map[string]bool{}, offline: map[string]bool{}, applied: map[string]bool{}}
+	return &fleet{fail: map[string]bool{}, noBuild: map[string]bool{}, offline: map[string]bool{}, applied: map[string]bool{}}
 }
 
 func (f *fleet) Push(_ context.Context, dev, _ string) error {
@@ -52,6 +53,8 @@ func (f *fleet) Status(_ context.Context, dev string) (rollout.DeviceStatus, err
 		return rollout.DeviceStatus{Build: 1, OTA: state.Idle}, nil
 	case f.fail[dev]:
 		return rollout.DeviceStatus{Build: 1, OTA: state.RolledBack, Reason: "crashed"}, nil
+	case f.noBuild[dev]:
+		return rollout.DeviceStatus{Build: 1, OTA: state.Failed, Reason: "no_build: no build for linux/riscv64"}, nil
 	}
 	return rollout.DeviceStatus{Build: 2, OTA: state.Committed}, nil
 }
@@ -106,6 +109,27 @@ func TestWaves(t *testing.T) {
 	}
 	if rec := r.Record(); rec.Phase != rollout.Done || rec.Counts()[rollout.Succeeded] != 10 {
 		t.Fatalf("final %s %v", rec.Phase, rec.Counts())
+	}
+}
+
+// TestNoBuildIsSkipped: devices the artifact has no build for (a third of
+// the fleet, the canary among them) are skipped, not failed, and the
+// rollout runs to the end.
+func TestNoBuildIsSkipped(t *testing.T) {
+	f := newFleet()
+	for _, d := range []string{"dev00", "dev03", "dev07"} {
+		f.noBuild[d] = true
+	}
+	r := open(t, filepath.Join(t.TempDir(), "r.json"), plan(), f)
+	for range 4 {
+		step(t, r)
+	}
+	rec := r.Record()
+	if rec.Phase != rollout.Done || rec.Counts()[rollout.Skipped] != 3 || rec.Counts()[rollout.Succeeded] != 7 {
+		t.Fatalf("final %s %v, want done with 3 skipped and 7 succeeded", rec.Phase, rec.Counts())
+	}
+	if d := rec.Devices["dev03"]; d.Reason != "no_build: no build for linux/riscv64" {
+		t.Errorf("skipped device's reason %q", d.Reason)
 	}
 }
 

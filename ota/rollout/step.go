@@ -3,6 +3,7 @@ package rollout
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/drover-iot/drover/ota/state"
 )
@@ -67,6 +68,8 @@ func (r *Rollout) refresh(ctx context.Context) {
 		switch {
 		case err == nil && st.Build >= r.rec.Plan.Build && st.OTA != state.Trial:
 			d.State, d.Reason = Succeeded, ""
+		case err == nil && st.OTA == state.Failed && strings.HasPrefix(st.Reason, SkipReason+":"):
+			d.State, d.Reason = Skipped, st.Reason
 		case err == nil && (st.OTA == state.Failed || st.OTA == state.RolledBack):
 			d.State, d.Reason = Failed, fmt.Sprintf("%s: %s", st.OTA, st.Reason)
 		case now.Sub(d.PushedAt) > r.rec.Plan.StageTimeout:
@@ -76,11 +79,11 @@ func (r *Rollout) refresh(ctx context.Context) {
 }
 
 // overThreshold reports whether failures among reached devices pass the
-// plan's percentage.
+// plan's percentage (skipped devices are not counted).
 func (r *Rollout) overThreshold() bool {
 	reached, failed := 0, 0
 	for _, d := range r.rec.Devices {
-		if d.State != Pending {
+		if d.State != Pending && d.State != Skipped {
 			reached++
 		}
 		if d.State == Failed {

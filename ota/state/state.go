@@ -76,6 +76,9 @@ type Record struct {
 	FromVersion string `json:"from_version,omitempty"`
 	FromBuild   uint64 `json:"from_build,omitempty"`
 	OldSHA256   string `json:"old_sha256,omitempty"`
+	// Platform is the topic level of the platform build taken from a
+	// multi-platform artifact ("linux-arm64"); empty for a single-platform one.
+	Platform string `json:"platform,omitempty"`
 	// Binary is the agent binary that is replaced; Backup the old binary
 	// kept for a rollback; Candidate the verified new binary.
 	Binary    string `json:"binary,omitempty"`

@@ -17,3 +17,13 @@ var (
 	// ErrBadTopic means a chunk arrived on a topic that is not a chunk topic.
 	ErrBadTopic = errors.New("transfer: not a chunk topic")
 )
+
+// Errors of multi-platform publishing.
+var (
+	// ErrDuplicatePlatform means two binaries of one artifact are built
+	// for the same os/arch.
+	ErrDuplicatePlatform = errors.New("transfer: two binaries for one platform")
+	// ErrPlatformsDiffer means the options of one multi-platform artifact
+	// disagree on what must be shared (artifact, version, build, key).
+	ErrPlatformsDiffer = errors.New("transfer: platform builds disagree")
+)

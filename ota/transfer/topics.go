@@ -25,11 +25,23 @@ const (
 	KindDelta Kind = "delta"
 )
 
-// Topics names the OTA topics of one artifact.
+// Topics names the OTA topics of one artifact, or of one platform's build
+// of a multi-platform artifact.
 type Topics struct {
 	// Prefix is the first topic level. Default: "drover".
 	Prefix   string
 	Artifact string
+	// Platform is the topic level of one platform's build in a
+	// multi-platform artifact, "<os>-<arch>" (see ForPlatform); empty for
+	// a single-platform artifact and for the artifact's index.
+	Platform string
+}
+
+// ForPlatform returns the topics of the os/arch build of a multi-platform
+// artifact: <prefix>/ota/<artifact>/<os>-<arch>/...
+func (t Topics) ForPlatform(goos, goarch string) Topics {
+	t.Platform = goos + "-" + goarch
+	return t
 }
 
 func (t Topics) base() string {
@@ -37,10 +49,15 @@ func (t Topics) base() string {
 	if p == "" {
 		p = DefaultPrefix
 	}
+	if t.Platform != "" {
+		return p + "/ota/" + t.Artifact + "/" + t.Platform
+	}
 	return p + "/ota/" + t.Artifact
 }
 
-// Manifest is <prefix>/ota/<artifact>/manifest (retained envelope).
+// Manifest is <prefix>/ota/<artifact>/manifest (retained envelope): the
+// manifest of a single-platform artifact or the index of a multi-platform
+// one; with Platform, <prefix>/ota/<artifact>/<os>-<arch>/manifest.
 func (t Topics) Manifest() string { return t.base() + "/manifest" }
 
 // Chunk is the topic of chunk n of the blob of the given kind.

@@ -14,6 +14,9 @@ type Binary struct {
 	Name string
 	// Pkg is the package to build; LDFlags are passed as -ldflags.
 	Pkg, LDFlags string
+	// Env is added to the build's environment, e.g. GOARCH=arm64 to
+	// cross-compile.
+	Env []string
 }
 
 // Main builds bs into a temporary directory, recording each binary's
@@ -39,6 +42,9 @@ func build(dir string, bins map[string]string, bs []Binary) int {
 		out := filepath.Join(dir, b.Name)
 		cmd := exec.Command("go", "build", "-ldflags", b.LDFlags, "-o", out, b.Pkg)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if len(b.Env) > 0 {
+			cmd.Env = append(os.Environ(), b.Env...)
+		}
 		if err := cmd.Run(); err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: build %s: %v\n", b.Name, err)
 			return 1
