@@ -5,7 +5,11 @@
 // it only through Overrides.
 package config
 
-import "gopkg.in/yaml.v3"
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/drover-iot/drover/fleet/jobspec"
+)
 
 // Config is the whole agent configuration file. See docs/configuration.md
 // for every key and its default.
@@ -44,7 +48,7 @@ type Config struct {
 	Control Control `yaml:"control" json:"control"`
 
 	file string
-	pos  positions
+	pos  jobspec.Positions
 }
 
 // Broker is the MQTT connection. An empty URL starts the embedded broker.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/jobspec"
 )
 
 // Defaults of the keys documented in docs/configuration.md.
@@ -27,8 +28,8 @@ const (
 	DefaultMaxBackoff     = time.Minute
 	DefaultBurst          = 5
 	DefaultBurstWindow    = time.Minute
-	DefaultCommandTimeout = time.Hour
-	DefaultMaxConcurrent  = 4
+	DefaultCommandTimeout = jobspec.DefaultCommandTimeout
+	DefaultMaxConcurrent  = jobspec.DefaultMaxConcurrent
 	DefaultOTATrial       = 2 * time.Minute
 	DefaultHAPrefix       = "homeassistant"
 )
@@ -82,7 +83,7 @@ func (c *Config) applyDefaults(sys system) {
 		c.Services[i].applyDefaults()
 	}
 	for i := range c.Jobs {
-		c.Jobs[i].applyDefaults()
+		c.Jobs[i].ApplyDefaults()
 	}
 }
 
@@ -96,18 +97,6 @@ func (s *Service) applyDefaults() {
 	setDefault(&r.MaxBackoff, Duration(DefaultMaxBackoff))
 	setDefault(&r.Burst, DefaultBurst)
 	setDefault(&r.Window, Duration(DefaultBurstWindow))
-}
-
-func (j *Job) applyDefaults() {
-	setDefault(&j.Overlap, OverlapSkip)
-	setDefault(&j.CatchUp, CatchUpSkip)
-	if len(j.Command) > 0 {
-		setDefault(&j.Timeout, Duration(DefaultCommandTimeout))
-	}
-	if j.Overlap == OverlapConcurrent {
-		setDefault(&j.MaxConcurrent, DefaultMaxConcurrent)
-	}
-	setDefault(&j.MaxConcurrent, 1)
 }
 
 // SanitizeID turns a host name into a valid device id: lower case, every

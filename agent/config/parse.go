@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/drover-iot/drover/fleet/jobspec"
 )
 
 // Overrides are run-time options (flags, environment) that take precedence
@@ -70,7 +70,7 @@ func ParseWith(data []byte, name string, ov Overrides) (*Config, error) {
 	c.applyDefaults(realSystem())
 	problems.List = append(problems.List, c.problems().List...)
 	slices.SortStableFunc(problems.List, func(a, b Problem) int { return a.Line - b.Line })
-	if err := problems.err(); err != nil {
+	if err := problems.Err(); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -84,10 +84,10 @@ func decode(data []byte, name string) (*Config, *Problems, error) {
 	problems := &Problems{File: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		problems.List = syntaxProblems(err)
+		problems.List = jobspec.SyntaxProblems(err)
 		return nil, nil, problems
 	}
-	c.pos = index(&root)
+	c.pos = jobspec.Index(&root)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err := dec.Decode(c)
@@ -95,48 +95,19 @@ func decode(data []byte, name string) (*Config, *Problems, error) {
 	switch {
 	case err == nil, errors.Is(err, io.EOF):
 	case errors.As(err, &te):
-		problems.List = typeProblems(te)
+		problems.List = jobspec.TypeProblems(te, sections)
 	default:
-		problems.List = syntaxProblems(err)
+		problems.List = jobspec.SyntaxProblems(err)
 		return nil, nil, problems
 	}
 	return c, problems, nil
 }
 
 var (
-	lineRe    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	unknownRe = regexp.MustCompile(`^field (\S+) not found in type config\.(\w+)$`)
-	sections  = map[string]string{
+	sections = map[string]string{
 		"Config": "at the top level", "Broker": "in broker", "TLS": "in broker.tls",
 		"Metrics": "in metrics", "Journal": "in journal", "Service": "in a service",
 		"Restart": "in restart", "Job": "in a job", "OTA": "in ota", "HomeAssistant": "in homeassistant",
 		"Control": "in control", "ControlKey": "in a control key",
 	}
 )
-
-func typeProblems(te *yaml.TypeError) []Problem {
-	list := make([]Problem, 0, len(te.Errors))
-	for _, msg := range te.Errors {
-		line, text := splitLine(msg)
-		if m := unknownRe.FindStringSubmatch(text); m != nil {
-			text = fmt.Sprintf("unknown key %q %s", m[1], sections[m[2]])
-		}
-		list = append(list, Problem{Line: line, Message: text})
-	}
-	return list
-}
-
-func syntaxProblems(err error) []Problem {
-	line, text := splitLine(err.Error())
-	return []Problem{{Line: line, Message: "YAML syntax error: " + text}}
-}
-
-// splitLine separates yaml.v3's "line N: " prefix from a message.
-func splitLine(msg string) (int, string) {
-	m := lineRe.FindStringSubmatch(msg)
-	if m == nil {
-		return 0, msg
-	}
-	line, _ := strconv.Atoi(m[1])
-	return line, m[2]
-}

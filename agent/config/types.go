@@ -4,34 +4,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/drover-iot/drover/fleet/jobspec"
 )
 
 // Duration is a time.Duration written as a Go duration string ("30s",
-// "1m30s", "0") in YAML and JSON.
-type Duration time.Duration
-
-// D returns d as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
-
-// String formats d like time.Duration does.
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// UnmarshalYAML parses a Go duration string; a bad one is reported with
-// its line, and decoding goes on so that all problems are found at once.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	v, err := time.ParseDuration(n.Value)
-	if n.Kind != yaml.ScalarNode || err != nil {
-		return typeError(n, "bad duration %q: want a Go duration such as 30s, 5m or 1h30m", n.Value)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalText writes d as a Go duration string.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// "1m30s", "0") in YAML and JSON (jobspec.Duration).
+type Duration = jobspec.Duration
 
 // Size is a byte count written with an optional unit: "512", "64KB",
 // "10MB", "1GiB". KB, MB and GB are powers of 1000; KiB, MiB and GiB of 1024.
@@ -77,7 +58,7 @@ func (s Size) String() string {
 func (s *Size) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseSize(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil {
-		return typeError(n, "bad size %q: want a byte count such as 512, 64KB, 10MB or 1GiB", n.Value)
+		return jobspec.TypeError(n, "bad size %q: want a byte count such as 512, 64KB, 10MB or 1GiB", n.Value)
 	}
 	*s = v
 	return nil
@@ -85,9 +66,3 @@ func (s *Size) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalText writes s with its unit.
 func (s Size) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// typeError makes an error that yaml.v3 collects with the others instead
-// of stopping the decoding.
-func typeError(n *yaml.Node, format string, args ...any) error {
-	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: ", n.Line) + fmt.Sprintf(format, args...)}}
-}

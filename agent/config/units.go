@@ -1,5 +1,7 @@
 package config
 
+import "github.com/drover-iot/drover/fleet/jobspec"
+
 // Service kinds.
 const (
 	KindExec   = "exec"
@@ -13,13 +15,13 @@ const (
 	RestartAlways    = "always"
 )
 
-// Job overlap policies and catch-up policies.
+// Job overlap policies and catch-up policies (jobspec's).
 const (
-	OverlapSkip       = "skip"
-	OverlapQueue      = "queue"
-	OverlapConcurrent = "concurrent"
-	CatchUpSkip       = "skip"
-	CatchUpOnce       = "once"
+	OverlapSkip       = jobspec.OverlapSkip
+	OverlapQueue      = jobspec.OverlapQueue
+	OverlapConcurrent = jobspec.OverlapConcurrent
+	CatchUpSkip       = jobspec.CatchUpSkip
+	CatchUpOnce       = jobspec.CatchUpOnce
 )
 
 // Service is a supervised unit started at boot.
@@ -63,23 +65,6 @@ type Restart struct {
 	Window Duration `yaml:"window" json:"window"`
 }
 
-// Job is a named schedule running a registered handler or a command.
-type Job struct {
-	Name string `yaml:"name" json:"name"`
-	// Schedule is in the scheduler's text form, e.g. "every 5m".
-	Schedule string `yaml:"schedule" json:"schedule"`
-	// Handler names a registered handler; exclusive with Command.
-	Handler string `yaml:"handler,omitempty" json:"handler,omitempty"`
-	// Command is an argv run as a one-shot process; exclusive with Handler.
-	Command []string       `yaml:"command,omitempty" json:"command,omitempty"`
-	Args    map[string]any `yaml:"args,omitempty" json:"args,omitempty"`
-	// Timeout bounds one run; 0 means none. Default: 0 for handlers, 1h for commands.
-	Timeout Duration `yaml:"timeout" json:"timeout"`
-	// Overlap is "skip", "queue" or "concurrent". Default: "skip".
-	Overlap string `yaml:"overlap" json:"overlap"`
-	// MaxConcurrent bounds concurrent runs. Default: 1, or 4 with overlap concurrent.
-	MaxConcurrent int `yaml:"max_concurrent" json:"max_concurrent"`
-	// CatchUp is "skip" or "once". Default: "skip".
-	CatchUp string   `yaml:"catch_up" json:"catch_up"`
-	Tags    []string `yaml:"tags,omitempty" json:"tags,omitempty"`
-}
+// Job is a named schedule running a registered handler or a command
+// (jobspec.Job, shared with the fleet's group documents).
+type Job = jobspec.Job

@@ -3,27 +3,24 @@ package config
 import (
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 
 	"aead.dev/minisign"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/fleet/jobspec"
 
 	"github.com/drover-iot/drover/internal/mqttopts"
 	"github.com/drover-iot/drover/internal/names"
 )
 
-var (
-	// unitName is the charset of service, job and sensor names:
-	// [A-Za-z0-9][A-Za-z0-9._-]*, at most maxNameLen bytes.
-	unitName = names.Charset{Upper: true, Extra: "._-"}
-)
+// unitName is the charset of service, job and sensor names (jobspec's).
+var unitName = jobspec.UnitName
 
 // Validate checks a configuration whose defaults are applied and returns
 // a *Problems with every problem found, or nil.
 func (c *Config) Validate() error {
-	return c.problems().err()
+	return c.problems().Err()
 }
 
 func (c *Config) problems() *Problems {
@@ -40,9 +37,6 @@ func (c *Config) problems() *Problems {
 	c.checkControl(p)
 	return p
 }
-
-// maxNameLen bounds service, job and sensor names.
-const maxNameLen = 64
 
 // CheckID returns why id is not a valid device id, or nil. The rule is the
 // protocol's (fleet.ValidDeviceID), including the reserved id "ota".
@@ -68,21 +62,21 @@ func CheckID(id string) error {
 
 func (c *Config) checkID(p *Problems) {
 	if err := CheckID(c.ID); err != nil {
-		p.add(c.pos, "id", "%v", err)
+		p.Add(c.pos, "id", "%v", err)
 	}
 }
 
 func (c *Config) checkPrefix(p *Problems) {
 	if c.Prefix == "" || strings.ContainsAny(c.Prefix, "+#") ||
 		strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") {
-		p.add(c.pos, "prefix", "%q is not a topic prefix: no '+', '#', and no leading or trailing '/'", c.Prefix)
+		p.Add(c.pos, "prefix", "%q is not a topic prefix: no '+', '#', and no leading or trailing '/'", c.Prefix)
 	}
 }
 
 func (c *Config) checkBroker(p *Problems) {
 	b := c.Broker
 	if b.URL != "" && len(b.URLs) > 0 {
-		p.add(c.pos, "broker.urls", "set url or urls, not both")
+		p.Add(c.pos, "broker.urls", "set url or urls, not both")
 	}
 	key := "broker.url"
 	if len(b.URLs) > 0 {
@@ -90,37 +84,37 @@ func (c *Config) checkBroker(p *Problems) {
 	}
 	for _, u := range b.List() {
 		if mqttopts.CheckURL(u) != nil {
-			p.add(c.pos, key, "%q is not a broker URL such as tcp://host:1883 (schemes: %s)",
+			p.Add(c.pos, key, "%q is not a broker URL such as tcp://host:1883 (schemes: %s)",
 				u, strings.Join(mqttopts.Schemes, ", "))
 		}
 	}
 	if b.Password != "" && b.PasswordFile != "" {
-		p.add(c.pos, "broker.password_file", "set password or password_file, not both")
+		p.Add(c.pos, "broker.password_file", "set password or password_file, not both")
 	}
 	if (b.TLS.Cert == "") != (b.TLS.Key == "") {
-		p.add(c.pos, "broker.tls", "cert and key go together: set both or neither")
+		p.Add(c.pos, "broker.tls", "cert and key go together: set both or neither")
 	}
 	c.positive(p, "broker.keepalive", b.Keepalive)
 	if b.OfflineQueue < 1 {
-		p.add(c.pos, "broker.offline_queue", "must be at least 1, not %d", b.OfflineQueue)
+		p.Add(c.pos, "broker.offline_queue", "must be at least 1, not %d", b.OfflineQueue)
 	}
 }
 
 func (c *Config) checkScalars(p *Problems) {
 	if *c.Metrics.Enabled {
 		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
-			p.add(c.pos, "metrics.listen", "%q is not host:port", c.Metrics.Listen)
+			p.Add(c.pos, "metrics.listen", "%q is not host:port", c.Metrics.Listen)
 		}
 	}
 	c.positive(p, "status_interval", c.StatusInterval)
 	if c.Journal.Records < 1 {
-		p.add(c.pos, "journal.records", "must be at least 1, not %d", c.Journal.Records)
+		p.Add(c.pos, "journal.records", "must be at least 1, not %d", c.Journal.Records)
 	}
 	if c.Journal.FileMax < 4096 {
-		p.add(c.pos, "journal.file_max", "must be at least 4KiB, not %s", c.Journal.FileMax)
+		p.Add(c.pos, "journal.file_max", "must be at least 4KiB, not %s", c.Journal.FileMax)
 	}
 	if c.Outbox.MaxBytes < 64*1024 {
-		p.add(c.pos, "outbox.max_bytes", "must be at least 64KiB, not %s", c.Outbox.MaxBytes)
+		p.Add(c.pos, "outbox.max_bytes", "must be at least 64KiB, not %s", c.Outbox.MaxBytes)
 	}
 	c.positive(p, "outbox.max_age", c.Outbox.MaxAge)
 	if c.Outbox.SyncInterval != nil {
@@ -132,7 +126,7 @@ func (c *Config) checkOTA(p *Problems) {
 	for i, key := range c.OTA.TrustedKeys {
 		var pk minisign.PublicKey
 		if err := pk.UnmarshalText([]byte(key)); err != nil {
-			p.add(c.pos, fmt.Sprintf("ota.trusted_keys[%d]", i), "not a minisign public key: %v", err)
+			p.Add(c.pos, fmt.Sprintf("ota.trusted_keys[%d]", i), "not a minisign public key: %v", err)
 		}
 	}
 	c.positive(p, "ota.trial", c.OTA.Trial)
@@ -149,46 +143,29 @@ func (c *Config) checkControl(p *Problems) {
 		path := fmt.Sprintf("control.keys[%d]", i)
 		var pk minisign.PublicKey
 		if err := pk.UnmarshalText([]byte(k.Key)); err != nil {
-			p.add(c.pos, path+".key", "not a minisign public key: %v", err)
+			p.Add(c.pos, path+".key", "not a minisign public key: %v", err)
 		}
 		if !fleet.Role(k.Role).Valid() {
-			p.add(c.pos, path+".role", "%q is not a role: want viewer, operator or admin", k.Role)
+			p.Add(c.pos, path+".role", "%q is not a role: want viewer, operator or admin", k.Role)
 		}
 	}
 }
 
+// check is the shared checker writing to p.
+func (c *Config) check(p *Problems) jobspec.Checker { return jobspec.Checker{Pos: c.pos, P: p} }
+
 // positive reports a duration that is zero or negative.
-func (c *Config) positive(p *Problems, path string, d Duration) {
-	if d <= 0 {
-		p.add(c.pos, path, "must be a positive duration, not %s", d)
-	}
-}
+func (c *Config) positive(p *Problems, path string, d Duration) { c.check(p).Positive(path, d) }
 
 // nonNegative reports a negative duration.
-func (c *Config) nonNegative(p *Problems, path string, d Duration) {
-	if d < 0 {
-		p.add(c.pos, path, "must not be negative, not %s", d)
-	}
-}
+func (c *Config) nonNegative(p *Problems, path string, d Duration) { c.check(p).NonNegative(path, d) }
 
 // oneOf reports a value outside the allowed set.
 func (c *Config) oneOf(p *Problems, path, v string, allowed ...string) {
-	if !slices.Contains(allowed, v) {
-		p.add(c.pos, path, "%q is not one of %s", v, strings.Join(allowed, ", "))
-	}
+	c.check(p).OneOf(path, v, allowed...)
 }
 
 // checkName reports a bad or duplicate unit name; seen collects names.
 func (c *Config) checkName(p *Problems, path, what, name string, seen map[string]string) {
-	switch prev, dup := seen[name]; {
-	case name == "":
-		p.add(c.pos, path, "%s needs a name", what)
-	case !unitName.Valid(name, maxNameLen):
-		p.add(c.pos, path+".name", "%s name %q must be 1 to %d of A-Z a-z 0-9 . _ -, starting with a letter or digit",
-			what, name, maxNameLen)
-	case dup:
-		p.add(c.pos, path+".name", "duplicate %s name %q (first at line %d)", what, name, c.pos.line(prev))
-	default:
-		seen[name] = path
-	}
+	c.check(p).Name(path, what, name, seen)
 }

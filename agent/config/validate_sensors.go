@@ -45,14 +45,14 @@ func (c *Config) checkSensorServices(p *Problems) {
 		path := fmt.Sprintf("services[%d].args.sensors", i)
 		names, _, ok := s.ServiceSensors()
 		if !ok {
-			p.add(c.pos, path, "must be a list of sensor names")
+			p.Add(c.pos, path, "must be a list of sensor names")
 		}
 		for _, n := range names {
 			switch prev, dup := owner[n]; {
 			case !known[n] && (c.Sensors != nil || n != "system"):
-				p.add(c.pos, path, "no sensor named %q", n)
+				p.Add(c.pos, path, "no sensor named %q", n)
 			case dup:
-				p.add(c.pos, path, "sensor %q is already sampled by service %q", n, prev)
+				p.Add(c.pos, path, "sensor %q is already sampled by service %q", n, prev)
 			default:
 				owner[n] = s.Name
 			}
@@ -63,7 +63,7 @@ func (c *Config) checkSensorServices(p *Problems) {
 func (c *Config) checkHomeAssistant(p *Problems) {
 	pre := c.HomeAssistant.Prefix
 	if pre == "" || strings.ContainsAny(pre, "+#") || strings.HasPrefix(pre, "/") || strings.HasSuffix(pre, "/") {
-		p.add(c.pos, "homeassistant.prefix", "%q is not a topic prefix: no '+', '#', and no leading or trailing '/'", pre)
+		p.Add(c.pos, "homeassistant.prefix", "%q is not a topic prefix: no '+', '#', and no leading or trailing '/'", pre)
 	}
 }
 

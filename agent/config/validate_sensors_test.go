@@ -15,7 +15,7 @@ func parseLax(data []byte, name string) (*Config, error) {
 		return nil, err
 	}
 	c.applyDefaults(realSystem())
-	return c, problems.err()
+	return c, problems.Err()
 }
 
 // TestSensorProblems: the drivers' own checks (keys, values, schedules)

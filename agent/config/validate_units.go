@@ -9,7 +9,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/drover-iot/drover/agent/supervise"
-	"github.com/drover-iot/drover/scheduler/schedule"
 	"github.com/drover-iot/drover/sensors/builtin"
 )
 
@@ -30,19 +29,19 @@ func (c *Config) checkServices(p *Problems) {
 func (c *Config) checkService(p *Problems, path string, s Service) {
 	c.oneOf(p, path+".kind", s.Kind, KindExec, KindSensor)
 	if s.Kind == KindExec && len(s.Command) == 0 {
-		p.add(c.pos, path+".command", "an exec service needs a command (argv list)")
+		p.Add(c.pos, path+".command", "an exec service needs a command (argv list)")
 	}
 	if s.Kind == KindSensor && len(s.Command) > 0 {
-		p.add(c.pos, path+".command", "a sensor service takes no command")
+		p.Add(c.pos, path+".command", "a sensor service takes no command")
 	}
 	r := s.Restart
 	c.oneOf(p, path+".restart.policy", r.Policy, RestartNo, RestartOnFailure, RestartAlways)
 	c.positive(p, path+".restart.backoff", r.Backoff)
 	if r.MaxBackoff < r.Backoff {
-		p.add(c.pos, path+".restart.max_backoff", "%s is below backoff %s", r.MaxBackoff, r.Backoff)
+		p.Add(c.pos, path+".restart.max_backoff", "%s is below backoff %s", r.MaxBackoff, r.Backoff)
 	}
 	if r.Burst < 1 {
-		p.add(c.pos, path+".restart.burst", "must be at least 1, not %d", r.Burst)
+		p.Add(c.pos, path+".restart.burst", "must be at least 1, not %d", r.Burst)
 	}
 	c.positive(p, path+".restart.window", r.Window)
 	c.nonNegative(p, path+".watchdog", s.Watchdog)
@@ -72,7 +71,7 @@ func (c *Config) addDepErrors(p *Problems, err error) {
 	}
 	for _, e := range errs {
 		msg := strings.TrimPrefix(e.Error(), "supervise: ")
-		p.add(c.pos, c.firstServiceIn(msg)+".requires", "%s", msg)
+		p.Add(c.pos, c.firstServiceIn(msg)+".requires", "%s", msg)
 	}
 }
 
@@ -117,34 +116,7 @@ func wordIndex(msg, name string) int {
 	return -1
 }
 
-func (c *Config) checkJobs(p *Problems) {
-	seen := map[string]string{}
-	for i, j := range c.Jobs {
-		path := fmt.Sprintf("jobs[%d]", i)
-		c.checkName(p, path, "job", j.Name, seen)
-		c.checkJob(p, path, j)
-	}
-}
-
-func (c *Config) checkJob(p *Problems, path string, j Job) {
-	if j.Schedule == "" {
-		p.add(c.pos, path+".schedule", "a job needs a schedule, such as \"every 5m\"")
-	} else if _, err := schedule.Parse(j.Schedule); err != nil {
-		p.add(c.pos, path+".schedule", "%v", err)
-	}
-	switch {
-	case j.Handler != "" && len(j.Command) > 0:
-		p.add(c.pos, path, "set handler or command, not both")
-	case j.Handler == "" && len(j.Command) == 0:
-		p.add(c.pos, path, "set a handler or a command")
-	}
-	c.oneOf(p, path+".overlap", j.Overlap, OverlapSkip, OverlapQueue, OverlapConcurrent)
-	c.oneOf(p, path+".catch_up", j.CatchUp, CatchUpSkip, CatchUpOnce)
-	c.nonNegative(p, path+".timeout", j.Timeout)
-	if j.MaxConcurrent < 1 {
-		p.add(c.pos, path+".max_concurrent", "must be at least 1, not %d", j.MaxConcurrent)
-	}
-}
+func (c *Config) checkJobs(p *Problems) { c.check(p).Jobs("jobs", c.Jobs) }
 
 func (c *Config) checkSensors(p *Problems) {
 	seen := map[string]string{}
@@ -153,7 +125,7 @@ func (c *Config) checkSensors(p *Problems) {
 		path := fmt.Sprintf("sensors[%d]", i)
 		c.checkName(p, path, "sensor", s.Name, seen)
 		if s.Driver == "" {
-			p.add(c.pos, path+".driver", "a sensor needs a driver")
+			p.Add(c.pos, path+".driver", "a sensor needs a driver")
 		} else if seen[s.Name] == path {
 			items = append(items, &c.Sensors[i].Node)
 		}

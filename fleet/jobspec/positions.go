@@ -1,4 +1,4 @@
-package config
+package jobspec
 
 import (
 	"strconv"
@@ -7,14 +7,14 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// positions maps a key path such as "services[1].restart.policy" to the
+// Positions maps a key path such as "services[1].restart.policy" to the
 // line where it is written, so validation can say where a problem is.
-type positions map[string]int
+type Positions map[string]int
 
-// index walks a decoded document and records the line of every key and
+// Index walks a decoded document and records the line of every key and
 // sequence item.
-func index(root *yaml.Node) positions {
-	pos := positions{}
+func Index(root *yaml.Node) Positions {
+	pos := Positions{}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
@@ -22,7 +22,7 @@ func index(root *yaml.Node) positions {
 	return pos
 }
 
-func (p positions) walk(n *yaml.Node, path string) {
+func (p Positions) walk(n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -46,9 +46,9 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// line returns the line of path or, when it is not written (a missing
+// Line returns the line of path or, when it is not written (a missing
 // key), of its nearest written parent; 0 when none is known.
-func (p positions) line(path string) int {
+func (p Positions) Line(path string) int {
 	for path != "" {
 		if l, ok := p[path]; ok {
 			return l
