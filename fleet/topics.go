@@ -19,7 +19,12 @@ const (
 	KindCmd       = "cmd"
 	KindReply     = "reply"
 	KindMetrics   = "metrics"
+	KindReported  = "reported"
 )
+
+// GroupsLevel is the topic level under the prefix where group documents
+// are published: drover/groups/<name>.
+const GroupsLevel = "groups"
 
 // Topics builds and parses the topics of protocol v1 under a prefix.
 // The zero value uses DefaultPrefix.
@@ -81,6 +86,22 @@ func (t Topics) ReplyWildcard(from string) string {
 // All is drover/+/<kind>: the given topic kind of every device.
 func (t Topics) All(kind string) string { return t.prefix() + "/+/" + kind }
 
+// Reported is drover/<dev>/reported (retained Reported: what the device
+// applied of the groups).
+func (t Topics) Reported(dev string) string { return t.device(dev, KindReported) }
+
+// Group is drover/groups/<name> (retained signed group document).
+func (t Topics) Group(name string) string { return t.prefix() + "/" + GroupsLevel + "/" + name }
+
+// Groups is drover/groups/+: every group document.
+func (t Topics) Groups() string { return t.Group("+") }
+
+// GroupName returns the group named by a group topic, or false.
+func (t Topics) GroupName(topic string) (string, bool) {
+	name, ok := strings.CutPrefix(topic, t.prefix()+"/"+GroupsLevel+"/")
+	return name, ok && name != "" && !strings.Contains(name, "/")
+}
+
 // OTAManifest is drover/ota/<artifact>/manifest (retained).
 func (t Topics) OTAManifest(artifact string) string {
 	return t.prefix() + "/" + ReservedDeviceID + "/" + artifact + "/manifest"
@@ -100,7 +121,7 @@ type Parsed struct {
 }
 
 // Parse takes a device topic (state, info, status, telemetry, metrics,
-// log, cmd, reply) apart. OTA topics and foreign topics give an error wrapping
+// log, cmd, reply, reported) apart. OTA topics and foreign topics give an error wrapping
 // ErrBadTopic.
 func (t Topics) Parse(topic string) (Parsed, error) {
 	rest, ok := strings.CutPrefix(topic, t.prefix()+"/")
@@ -124,7 +145,7 @@ func (t Topics) Parse(topic string) (Parsed, error) {
 
 func isDeviceKind(kind string) bool {
 	switch kind {
-	case KindState, KindInfo, KindStatus, KindTelemetry, KindLog, KindCmd, KindReply, KindMetrics:
+	case KindState, KindInfo, KindStatus, KindTelemetry, KindLog, KindCmd, KindReply, KindMetrics, KindReported:
 		return true
 	}
 	return false

@@ -25,11 +25,11 @@ type Users struct {
 // DeviceWrites are the topic kinds a device publishes under its own id.
 var DeviceWrites = []string{
 	fleet.KindState, fleet.KindInfo, fleet.KindStatus, fleet.KindTelemetry, fleet.KindLog,
-	fleet.KindMetrics, "reported", fleet.KindReply, fleet.KindReply + "/#",
+	fleet.KindMetrics, fleet.KindReported, fleet.KindReply, fleet.KindReply + "/#",
 }
 
 // GroupsLevel is the topic level under the prefix where groups are published.
-const GroupsLevel = "groups"
+const GroupsLevel = fleet.GroupsLevel
 
 // Mosquitto returns a Mosquitto acl_file for the fleet under topics'
 // prefix. Device rules are "pattern" rules, %u being the client's user
