@@ -50,22 +50,29 @@ func (g *Group) ApplyDefaults() {
 // Check adds g's problems, written at path (such as "groups[0]"), to c:
 // its name, selector, jobs (as agent check-config checks them, and no
 // command jobs) and services. Defaults must be applied.
+// With path "", keys are named from the group's top ("jobs[0].schedule").
 func (g Group) Check(c jobspec.Checker, path string) {
+	at := func(key string) string {
+		if path == "" {
+			return key
+		}
+		return path + "." + key
+	}
 	if err := CheckName(g.Name); err != nil {
-		c.Add(path+".name", "%v", err)
+		c.Add(at("name"), "%v", err)
 	}
 	if _, err := fleet.ParseSelector(g.Selector); err != nil {
-		c.Add(path+".selector", "%v", err)
+		c.Add(at("selector"), "%v", err)
 	}
-	c.Jobs(path+".jobs", g.Jobs)
+	c.Jobs(at("jobs"), g.Jobs)
 	for i, j := range g.Jobs {
 		if len(j.Command) > 0 {
-			c.Add(fmt.Sprintf("%s.jobs[%d].command", path, i),
+			c.Add(at(fmt.Sprintf("jobs[%d].command", i)),
 				"a group job runs a handler the device registers; command jobs belong in the device's own config")
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(g.Services)) {
-		at := path + ".services." + name
+		at := at("services." + name)
 		if !jobspec.UnitName.Valid(name, jobspec.MaxNameLen) {
 			c.Add(at, "service name %q must be 1 to %d of A-Z a-z 0-9 . _ -, starting with a letter or digit",
 				name, jobspec.MaxNameLen)
