@@ -18,6 +18,7 @@ import (
 
 	"github.com/drover-iot/drover/agent/config"
 	"github.com/drover-iot/drover/agent/control"
+	"github.com/drover-iot/drover/agent/desired"
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/agent/mqttlink"
@@ -68,6 +69,8 @@ type Agent struct {
 	disp     *control.Dispatcher
 	metrics  *metrics.Metrics
 	ota      *otaPart // nil when OTA is off (no trusted keys)
+	groups   *desired.Converger
+	groupBox *desired.Mailbox
 	sensors  *sensorPart
 	notify   *sdnotify.Notifier
 	statusCh chan struct{}
@@ -215,6 +218,7 @@ func (a *Agent) buildDispatcher() error {
 	if keys != nil {
 		opts = append(opts, control.WithKeys(keys))
 	}
+	a.buildGroups(keys)
 	d, err := control.New(a.cfg.ID, control.Deps{
 		Publisher: linkAdapter{a.link}, Units: a.sup, Schedules: schedAdapter{a.sched, a.reg},
 		Journal: journalAdapter{a.journal}, Sensors: a.sensors, Info: a.info, Status: a.snapshot,

@@ -39,7 +39,7 @@ func (a *Agent) linkConfig() (mqttlink.Config, error) {
 	return mqttlink.Config{
 		Brokers: mo.Brokers, ClientID: mo.ClientID, Username: mo.Username, Password: mo.Password, TLS: mo.TLS,
 		KeepAlive: mo.KeepAlive, CleanSession: b.CleanSession, StateTopic: a.topics.State(a.cfg.ID),
-		Subscribe: []string{a.topics.Cmd(a.cfg.ID)}, Birth: a.births, QueueSize: b.OfflineQueue,
+		Subscribe: []string{a.topics.Cmd(a.cfg.ID), a.topics.Groups()}, Birth: a.births, QueueSize: b.OfflineQueue,
 		StopTimeout: a.stopTimeout, Outbox: a.outbox,
 	}, nil
 }

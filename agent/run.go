@@ -63,6 +63,7 @@ func (a *Agent) run(ctx context.Context) error {
 	if err := errors.Join(a.addJobs(), a.addServices()); err != nil {
 		return errors.Join(err, a.closeBroker(emb))
 	}
+	a.groups.Restore()
 	// The parts get their own contexts so that they stop in order.
 	core := a.startParts(context.WithoutCancel(ctx), a.coreParts())
 	edge := a.startParts(context.WithoutCancel(ctx), a.edgeParts(ln))
@@ -95,6 +96,7 @@ func (a *Agent) edgeParts(ln net.Listener) []part {
 		{"control", func(ctx context.Context) error { return a.disp.Run(ctx, a.inbox(ctx)) }},
 		{"status", func(ctx context.Context) error { a.statusLoop(ctx.Done()); return nil }},
 		{"sensors", a.sensors.run},
+		a.groupsPart(),
 	}
 	if ln != nil {
 		ps = append(ps, part{"metrics", func(ctx context.Context) error { return a.metrics.Serve(ctx, ln) }})
@@ -113,6 +115,9 @@ func (a *Agent) inbox(ctx context.Context) <-chan []byte {
 		for {
 			select {
 			case m := <-a.link.Inbox():
+				if a.route(m) {
+					continue
+				}
 				select {
 				case out <- m.Payload:
 				case <-ctx.Done():

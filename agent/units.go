@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/drover-iot/drover/agent/config"
+	"github.com/drover-iot/drover/agent/desired"
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/supervise"
 	"github.com/drover-iot/drover/agent/supervise/restart"
@@ -77,10 +78,7 @@ func (a *Agent) addJobs() error {
 				return fmt.Errorf("agent: job %s: %w", j.Name, err)
 			}
 		}
-		def := scheduler.JobDef{Name: j.Name, Spec: j.Schedule, Handler: handler, Args: j.Args, Tags: configTags(j.Tags),
-			Overlap: scheduler.Overlap(j.Overlap), MaxConcurrent: j.MaxConcurrent,
-			Timeout: scheduler.Duration(j.Timeout.D()), CatchUp: scheduler.CatchUp(j.CatchUp)}
-		if err := a.sched.Define(def); err != nil {
+		if err := a.sched.Define(desired.JobDef(j, handler, configTags(j.Tags))); err != nil {
 			a.log.Error("job is broken", "job", j.Name, "err", err)
 		}
 	}

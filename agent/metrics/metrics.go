@@ -71,6 +71,7 @@ type Metrics struct {
 	lateness *prometheus.HistogramVec
 	duration *prometheus.HistogramVec
 	success  *prometheus.GaugeVec
+	groups   groupGauges
 }
 
 // Option adds a source or a label to Metrics.
@@ -142,10 +143,11 @@ func New(opts ...Option) *Metrics {
 		Name: "drover_job_last_success_timestamp_seconds",
 		Help: "When the last successful run of a job ended, in Unix seconds.",
 	}, []string{"job"})
+	m.groups = newGroupGauges()
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.lateness, m.duration, m.success,
+		m.lateness, m.duration, m.success, m.groups.inSync, m.groups.applied,
 	)
 	for _, o := range opts {
 		o(m)

@@ -58,9 +58,9 @@ func (a *app) listDevices(ctx context.Context, selector string) ([]client.Device
 
 func (a *app) devicesTable(devs []client.Device) *table {
 	now := a.opts.Clock.Now()
-	t := &table{header: []string{"ID", "STATE", "VERSION", "UPTIME", "LAST SEEN"}}
+	t := &table{header: []string{"ID", "STATE", "VERSION", "UPTIME", "LAST SEEN", "SYNC"}}
 	for _, d := range devs {
-		t.add(d.ID, orDash(string(d.State)), orDash(d.Version()), uptime(now, d), ago(now, d.LastSeen))
+		t.add(d.ID, orDash(string(d.State)), orDash(d.Version()), uptime(now, d), ago(now, d.LastSeen), orDash(string(d.Sync)))
 	}
 	return t
 }

@@ -94,6 +94,9 @@ func (e *deviceFailures) Error() string {
 
 func (e *deviceFailures) Unwrap() []error { return []error{errDeviceFailures, e.worst} }
 
+// ErrUnknownGroup means a group has no retained document (exit code 1).
+var ErrUnknownGroup = errors.New("cli: unknown group")
+
 // ErrNoDevices means a selector (or --all) matched no device with retained
 // state (exit code 3: none could be reached).
 var ErrNoDevices = errors.New("cli: no device matches")

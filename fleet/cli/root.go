@@ -108,7 +108,7 @@ func NewCommand(opts Options) *cobra.Command {
 	root.PersistentFlags().StringVar(&a.configPath, "config", a.opts.ConfigPath, "config file with the same keys as the flags")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	root.AddCommand(a.devicesCmd(), a.pingCmd(), a.statusCmd(), a.infoCmd(), a.sensorsCmd(), a.configCmd(),
-		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.exporterCmd(), a.topCmd(),
+		a.taskCmd(), a.serviceCmd(), a.logsCmd(), a.scheduleCmd(), a.agentCmd(), a.brokerCmd(), a.otaCmd(), a.applyCmd(), a.diffCmd(), a.getCmd(), a.deleteCmd(), a.exporterCmd(), a.topCmd(),
 		a.keygenCmd("drover"), a.aclCmd(), a.enrollCmd(), a.versionCmd())
 	return root
 }

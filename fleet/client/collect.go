@@ -3,6 +3,7 @@ package client
 import (
 	"crypto/rand"
 	"encoding/json"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -25,12 +26,13 @@ type collector struct {
 
 	mu     sync.Mutex
 	byID   map[string]*Device
+	groups map[string][]byte
 	synced bool
 }
 
 func newCollector(topics fleet.Topics, syncTopic string) *collector {
 	return &collector{notify: make(chan struct{}, 1), marker: rand.Text(), syncTopic: syncTopic,
-		topics: topics, byID: map[string]*Device{}}
+		topics: topics, byID: map[string]*Device{}, groups: map[string][]byte{}}
 }
 
 func (col *collector) handle(_ paho.Client, m paho.Message) {
@@ -38,6 +40,8 @@ func (col *collector) handle(_ paho.Client, m paho.Message) {
 		col.mu.Lock()
 		col.synced = col.synced || string(m.Payload()) == col.marker
 		col.mu.Unlock()
+	} else if name, ok := col.topics.GroupName(m.Topic()); ok {
+		col.addGroup(name, m.Payload())
 	} else if r, ok := decodeRetained(col.topics, m.Topic(), m.Payload()); ok {
 		col.mu.Lock()
 		r.applyTo(col.device(r.dev))
@@ -57,6 +61,24 @@ func (col *collector) device(id string) *Device {
 		col.byID[id] = d
 	}
 	return d
+}
+
+// addGroup keeps a group document; an empty (cleared) one is dropped.
+func (col *collector) addGroup(name string, payload []byte) {
+	col.mu.Lock()
+	defer col.mu.Unlock()
+	if len(payload) == 0 {
+		delete(col.groups, name)
+		return
+	}
+	col.groups[name] = payload
+}
+
+// groupDocs returns the group documents collected, by name.
+func (col *collector) groupDocs() map[string][]byte {
+	col.mu.Lock()
+	defer col.mu.Unlock()
+	return maps.Clone(col.groups)
 }
 
 func (col *collector) done() bool {
@@ -89,6 +111,7 @@ type retained struct {
 	state     fleet.DeviceState
 	info      *fleet.InfoDoc
 	head      statusHead
+	rep       *fleet.Reported
 }
 
 // decodeRetained decodes the retained message on topic; false for a
@@ -113,6 +136,11 @@ func decodeRetained(topics fleet.Topics, topic string, payload []byte) (retained
 		if json.Unmarshal(payload, &r.head) != nil {
 			r.head = statusHead{}
 		}
+	case fleet.KindReported:
+		var rep fleet.Reported
+		if json.Unmarshal(payload, &rep) == nil {
+			r.rep = &rep
+		}
 	}
 	return r, true
 }
@@ -129,6 +157,10 @@ func (r retained) applyTo(d *Device) {
 	case fleet.KindStatus:
 		if ts := r.head.TS; !ts.IsZero() {
 			d.LastSeen, d.UptimeS = &ts, r.head.UptimeS
+		}
+	case fleet.KindReported:
+		if r.rep != nil {
+			d.Reported, d.Sync = r.rep, r.rep.Sync
 		}
 	}
 }

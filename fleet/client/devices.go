@@ -21,6 +21,11 @@ type Device struct {
 	LastSeen *time.Time `json:"last_seen,omitempty" yaml:"last_seen,omitempty"`
 	// UptimeS is the uptime the status snapshot reported.
 	UptimeS float64 `json:"uptime_s,omitempty" yaml:"uptime_s,omitempty"`
+	// Sync sums up what the device applied of the groups ("" before it
+	// reported anything).
+	Sync fleet.SyncState `json:"sync,omitempty" yaml:"sync,omitempty"`
+	// Reported is the device's retained reported document, when read.
+	Reported *fleet.Reported `json:"-" yaml:"-"`
 }
 
 // Labels returns the device's labels from its birth document.
@@ -54,7 +59,7 @@ func (d Device) UptimeAt(now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// Devices lists every device with a retained state, info or status, sorted
+// Devices lists every device with a retained state, info, status or reported, sorted
 // by id. It subscribes to the retained topics of all devices and then
 // publishes an end marker to itself: brokers deliver retained messages of a
 // subscription before later publishes, so the marker ends the listing
@@ -71,10 +76,14 @@ type Reads struct {
 	Info bool
 	// Status reads the status snapshots (last seen, uptime).
 	Status bool
+	// Reported reads what the devices applied of the groups (Sync).
+	Reported bool
+	// Groups reads the retained group documents too (Fleet).
+	Groups bool
 }
 
-// Everything reads state, info and status: what Devices reads.
-var Everything = Reads{Info: true, Status: true}
+// Everything reads state, info, status and reported: what Devices reads.
+var Everything = Reads{Info: true, Status: true, Reported: true}
 
 // DevicesWith is Devices reading only the retained state and the topics
 // reads names. A listing that needs neither labels nor uptime (ping --all)
@@ -82,6 +91,16 @@ var Everything = Reads{Info: true, Status: true}
 // the topics read: one with no retained state is missing from a listing of
 // the state only.
 func (c *Client) DevicesWith(ctx context.Context, settle time.Duration, reads Reads) ([]Device, error) {
+	col, err := c.list(ctx, settle, reads)
+	if err != nil {
+		return nil, err
+	}
+	return col.devices(), nil
+}
+
+// list collects the retained messages reads names until the end marker
+// (or settle, or the end of ctx).
+func (c *Client) list(ctx context.Context, settle time.Duration, reads Reads) (*collector, error) {
 	if settle <= 0 {
 		settle = DefaultSettle
 	}
@@ -96,7 +115,7 @@ func (c *Client) DevicesWith(ctx context.Context, settle time.Duration, reads Re
 		c.log.Debug("end marker not published; waiting for the settle window")
 	}
 	c.waitSettled(ctx, col, settle)
-	return col.devices(), nil
+	return col, nil
 }
 
 // listingFilters are the subscriptions of a listing that reads reads.
@@ -107,6 +126,12 @@ func (c *Client) listingFilters(reads Reads, syncTopic string) map[string]byte {
 	}
 	if reads.Status {
 		filters[c.topics.All(fleet.KindStatus)] = 0
+	}
+	if reads.Reported {
+		filters[c.topics.All(fleet.KindReported)] = 0
+	}
+	if reads.Groups {
+		filters[c.topics.Groups()] = 0
 	}
 	return filters
 }
