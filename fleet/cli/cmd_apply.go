@@ -96,7 +96,7 @@ func (a *app) apply(ctx context.Context, local []groups.Group, wait bool) error 
 
 // fleetState reads the retained groups and devices.
 func (a *app) fleetState(ctx context.Context, c *client.Client) (map[string]groups.Group, []client.Device, error) {
-	raw, err := c.Groups(ctx, client.DefaultSettle)
+	devs, raw, err := c.Fleet(ctx, client.DefaultSettle, client.Reads{Info: true, Groups: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,9 +106,8 @@ func (a *app) fleetState(ctx context.Context, c *client.Client) (map[string]grou
 			retained[name] = g
 		}
 	}
-	devs, err := c.Devices(ctx, client.DefaultSettle)
 	sortNatural(devs, func(d client.Device) string { return d.ID })
-	return retained, devs, err
+	return retained, devs, nil
 }
 
 func planTable(rows []planRow) *table {
@@ -133,10 +132,15 @@ func (a *app) diffCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		devs, err := a.listDevices(cmd.Context(), "")
+		var devs []client.Device
+		err = a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
+			devs, _, err = c.Fleet(ctx, client.DefaultSettle, client.Reads{Info: true, Reported: true})
+			return err
+		})
 		if err != nil {
 			return err
 		}
+		sortNatural(devs, func(d client.Device) string { return d.ID })
 		rows := drift(local, devs)
 		return a.out(rows, func() *table { return driftTable(rows) })
 	})

@@ -51,11 +51,7 @@ func (a *app) getCmd() *cobra.Command {
 }
 
 func (a *app) groupRows(ctx context.Context, c *client.Client) ([]groupRow, error) {
-	raw, err := c.Groups(ctx, client.DefaultSettle)
-	if err != nil {
-		return nil, err
-	}
-	devs, err := c.Devices(ctx, client.DefaultSettle)
+	devs, raw, err := c.Fleet(ctx, client.DefaultSettle, client.Reads{Info: true, Reported: true, Groups: true})
 	if err != nil {
 		return nil, err
 	}
