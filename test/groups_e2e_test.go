@@ -291,3 +291,33 @@ func (w *watcher) expectEach(want string, ids ...string) {
 		}
 	}
 }
+
+// TestGroupsSigned: a device with control.keys refuses an unsigned group
+// and one signed by a viewer key, each with its reason, and applies the
+// same group signed by an operator key.
+func TestGroupsSigned(t *testing.T) {
+	m := startMosquitto(t)
+	broker := m.url()
+	dir := signedAgent(t, broker, "sig-g")
+	file := writeFile(t, "fleet.yaml", strings.Replace(greenhouseFile, "site=greenhouse,role!=gateway", `""`, 1))
+	for _, tc := range []struct {
+		key, want string
+		code      int
+	}{
+		{"", "unsigned group", 1},
+		{"viewer.key", "a group needs operator", 1},
+		{"operator.key", "1 devices in sync", 0},
+	} {
+		args := []string{"apply", "-f", file, "--wait", "--timeout", "60s"}
+		if tc.key != "" {
+			args = append([]string{"--signing-key", dir + "/" + tc.key}, args...)
+		}
+		if out, code := fleetctl(t, broker, args...); code != tc.code || !strings.Contains(out, tc.want) {
+			t.Fatalf("apply signed by %q: exit %d, want %d with %q:\n%s", tc.key, code, tc.code, tc.want, out)
+		}
+	}
+	eventually(t, waitFor, "water ran on sig-g", func() (bool, string) {
+		out, _ := fleetctl(t, broker, "--signing-key", dir+"/operator.key", "logs", "sig-g", "--source", "job:water")
+		return strings.Contains(out, "watering"), out
+	})
+}

@@ -71,7 +71,11 @@ func (a *app) apply(ctx context.Context, local []groups.Group, wait bool) error 
 		if err != nil {
 			return err
 		}
-		rows := plan(local, retained, devs, a.opts.Clock.Now())
+		signerID := ""
+		if signer != nil {
+			signerID = signer.ID()
+		}
+		rows := plan(local, retained, devs, a.opts.Clock.Now(), signerID)
 		if err := a.out(rows, func() *table { return planTable(rows) }); err != nil {
 			return err
 		}
@@ -95,15 +99,19 @@ func (a *app) apply(ctx context.Context, local []groups.Group, wait bool) error 
 }
 
 // fleetState reads the retained groups and devices.
-func (a *app) fleetState(ctx context.Context, c *client.Client) (map[string]groups.Group, []client.Device, error) {
+func (a *app) fleetState(ctx context.Context, c *client.Client) (map[string]retainedGroup, []client.Device, error) {
 	devs, raw, err := c.Fleet(ctx, client.DefaultSettle, client.Reads{Info: true, Groups: true})
 	if err != nil {
 		return nil, nil, err
 	}
-	retained := map[string]groups.Group{}
+	retained := map[string]retainedGroup{}
 	for name, payload := range raw {
-		if g, _, err := groups.Decode(payload); err == nil {
-			retained[name] = g
+		if g, env, err := groups.Decode(payload); err == nil {
+			r := retainedGroup{Group: g}
+			if env.Sig != nil {
+				r.SigKey = env.Sig.Key
+			}
+			retained[name] = r
 		}
 	}
 	sortNatural(devs, func(d client.Device) string { return d.ID })

@@ -28,20 +28,32 @@ type planRow struct {
 	Changes    []string `json:"changes,omitempty"`
 }
 
+// retainedGroup is a group on the broker and the id of the key that
+// signed it ("" when unsigned).
+type retainedGroup struct {
+	groups.Group
+	SigKey string
+}
+
 // plan compares the file's groups with the retained ones, gives each
 // changed group its next generation (never below now in Unix ms, always
-// above the retained one) and counts the devices each matches.
-func plan(local []groups.Group, retained map[string]groups.Group, devs []client.Device, now time.Time) []planRow {
+// above the retained one) and counts the devices each matches. A group
+// the same but signed by another key than signer's (signer "": unsigned)
+// is published again.
+func plan(local []groups.Group, retained map[string]retainedGroup, devs []client.Device, now time.Time, signer string) []planRow {
 	rows := make([]planRow, len(local))
 	for i := range local {
 		g := &local[i]
 		old, had := retained[g.Name]
 		row := planRow{Group: g.Name, Action: planCreate, Devices: matching(*g, devs)}
 		switch {
-		case had && old.Hash() == g.Hash():
+		case had && old.Hash() == g.Hash() && old.SigKey == signer:
 			row.Action, g.Generation = planUnchanged, old.Generation
 		case had:
-			row.Action, row.Changes = planUpdate, changes(old, *g)
+			row.Action, row.Changes = planUpdate, changes(old.Group, *g)
+			if old.SigKey != signer {
+				row.Changes = append(row.Changes, fmt.Sprintf("signed by %q (was %q)", signer, old.SigKey))
+			}
 			g.Generation = max(uint64(now.UnixMilli()), old.Generation+1)
 		default:
 			row.Changes = changes(groups.Group{Selector: g.Selector}, *g)

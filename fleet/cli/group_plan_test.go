@@ -48,7 +48,7 @@ func TestPlan(t *testing.T) {
 		dev("b", fleet.StateOffline, map[string]string{"site": "office"}, nil),
 		{ID: "no-info"},
 	}
-	rows := plan(local, map[string]groups.Group{"gh": old[0], "new": old[1]}, devs, now)
+	rows := plan(local, map[string]retainedGroup{"gh": {Group: old[0]}, "new": {Group: old[1]}}, devs, now, "")
 	if rows[0].Action != planUpdate || rows[0].Devices != 1 || local[0].Generation != 1_000_000 ||
 		!slices.Equal(rows[0].Changes, []string{"+job feed", "~job water"}) {
 		t.Errorf("gh: %+v, generation %d", rows[0], local[0].Generation)
@@ -59,11 +59,17 @@ func TestPlan(t *testing.T) {
 	// A retained generation ahead of the clock still grows.
 	old[0].Generation = 9_000_000
 	local = mustGroups(t, planFile)
-	rows = plan(local, map[string]groups.Group{"gh": old[0]}, devs, now)
+	rows = plan(local, map[string]retainedGroup{"gh": {Group: old[0]}}, devs, now, "")
 	// The service setting did not change, so it is not listed.
 	if local[0].Generation != 9_000_001 || rows[1].Action != planCreate ||
 		slices.Contains(rows[0].Changes, "service web enabled=true") {
 		t.Errorf("rows %+v, generation %d", rows, local[0].Generation)
+	}
+	// The same group signed now by a key: published again.
+	local = mustGroups(t, planFile)
+	rows = plan(local, map[string]retainedGroup{"new": {Group: old[1]}}, devs, now, "KEY")
+	if rows[1].Action != planUpdate || !slices.Contains(rows[1].Changes, `signed by "KEY" (was "")`) {
+		t.Errorf("re-signed: %+v", rows[1])
 	}
 }
 
