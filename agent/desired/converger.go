@@ -120,9 +120,7 @@ func (c *Converger) receive(name string, payload []byte) {
 		err = env.Verify(c.o.Keys)
 	}
 	if err == nil {
-		if seen := c.newest(name); g.Generation < seen {
-			err = fmt.Errorf("generation %d is older than %d, already received: ignored (replayed?)", g.Generation, seen)
-		}
+		err = c.checkGeneration(name, g.Generation)
 	}
 	if err != nil {
 		c.o.Logger.Warn("groups: document refused", "group", name, "err", err)
@@ -131,11 +129,27 @@ func (c *Converger) receive(name string, payload []byte) {
 		return
 	}
 	c.received[name] = g
+	c.st.Seen[name] = g.Generation
 }
 
-// newest is the highest generation of group name received or applied.
+// checkGeneration refuses a generation older than one already received,
+// or the generation of a group that was deleted since.
+func (c *Converger) checkGeneration(name string, gen uint64) error {
+	seen := c.newest(name)
+	_, live := c.received[name]
+	switch {
+	case gen < seen:
+		return fmt.Errorf("generation %d is older than %d, already received: ignored (replayed?)", gen, seen)
+	case gen == seen && seen > 0 && !live:
+		return fmt.Errorf("generation %d is of the group deleted since: ignored (replayed?)", gen)
+	}
+	return nil
+}
+
+// newest is the highest generation of group name received or applied,
+// also before it was deleted.
 func (c *Converger) newest(name string) uint64 {
-	return max(c.received[name].Generation, c.st.Groups[name].Generation)
+	return max(c.received[name].Generation, c.st.Groups[name].Generation, c.st.Seen[name])
 }
 
 // report publishes the reported state.

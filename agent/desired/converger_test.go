@@ -58,13 +58,22 @@ func TestApplyMatchingGroup(t *testing.T) {
 
 func TestDeleteGroup(t *testing.T) {
 	r := newRig(t, nil)
-	r.deliver(t, map[string][]byte{"gh": payload(t, group("gh", "", 1, 0, logJob("water", "every 5m")), nil)})
+	old := payload(t, group("gh", "", 1, 0, logJob("water", "every 5m")), nil)
+	r.deliver(t, map[string][]byte{"gh": old})
 	r.expectJobs(t, "water")
 	r.deliver(t, map[string][]byte{"gh": nil})
 	r.expectJobs(t)
 	if len(r.reported.Groups) != 0 {
 		t.Errorf("reported = %+v; want no group", r.reported.Groups)
 	}
+	// The deleted group's document replayed is refused, also after a
+	// restart; a newer one is taken.
+	r.start(nil)
+	r.deliver(t, map[string][]byte{"gh": old})
+	r.expectJobs(t)
+	r.expectState(t, "gh", fleet.SyncFailed, "generation 1 is of the group deleted since")
+	r.deliver(t, map[string][]byte{"gh": payload(t, group("gh", "", 2, 0, logJob("feed", "every 5m")), nil)})
+	r.expectJobs(t, "feed")
 }
 
 // TestRefusedKeepsLastGood: a generation that fails the checks changes

@@ -25,6 +25,9 @@ type State struct {
 	// Rejected are generations refused or rolled back, by group name: they
 	// are not tried again; a newer generation is.
 	Rejected map[string]Rejection `json:"rejected,omitempty"`
+	// Seen is the highest generation received of each group, kept after
+	// the group is deleted, so that its old documents replayed are refused.
+	Seen map[string]uint64 `json:"seen,omitempty"`
 	// Priors are the enabled settings of services before a group set
 	// them, restored when no group sets them any more.
 	Priors map[string]bool `json:"priors,omitempty"`
@@ -37,7 +40,7 @@ type Rejection struct {
 }
 
 func emptyState() State {
-	return State{V: stateVersion, Groups: map[string]groups.Group{}, Rejected: map[string]Rejection{}, Priors: map[string]bool{}}
+	return State{V: stateVersion, Groups: map[string]groups.Group{}, Rejected: map[string]Rejection{}, Seen: map[string]uint64{}, Priors: map[string]bool{}}
 }
 
 // loadState reads path; a missing file is an empty state, and an
@@ -62,6 +65,9 @@ func loadState(path string) (State, error) {
 	}
 	if st.Rejected == nil {
 		st.Rejected = map[string]Rejection{}
+	}
+	if st.Seen == nil {
+		st.Seen = map[string]uint64{}
 	}
 	if st.Priors == nil {
 		st.Priors = map[string]bool{}
