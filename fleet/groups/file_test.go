@@ -2,6 +2,7 @@ package groups
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -87,4 +88,16 @@ func FuzzParseFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestExampleFile: the example in examples/ is a valid fleet file.
+func TestExampleFile(t *testing.T) {
+	data, err := os.ReadFile("../../examples/fleet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := ParseFile(data, "examples/fleet.yaml")
+	if err != nil || len(gs) != 3 {
+		t.Fatalf("examples/fleet.yaml: %d groups, %v", len(gs), err)
+	}
 }
