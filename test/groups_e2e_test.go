@@ -294,7 +294,8 @@ func (w *watcher) expectEach(want string, ids ...string) {
 
 // TestGroupsSigned: a device with control.keys refuses an unsigned group
 // and one signed by a viewer key, each with its reason, and applies the
-// same group signed by an operator key.
+// same group signed by an operator key; clearing its retained document
+// deletes nothing (the device says why), the signed `delete group` does.
 func TestGroupsSigned(t *testing.T) {
 	m := startMosquitto(t)
 	broker := m.url()
@@ -316,8 +317,27 @@ func TestGroupsSigned(t *testing.T) {
 			t.Fatalf("apply signed by %q: exit %d, want %d with %q:\n%s", tc.key, code, tc.code, tc.want, out)
 		}
 	}
+	op := []string{"--signing-key", dir + "/operator.key"}
 	eventually(t, waitFor, "water ran on sig-g", func() (bool, string) {
-		out, _ := fleetctl(t, broker, "--signing-key", dir+"/operator.key", "logs", "sig-g", "--source", "job:water")
+		out, _ := fleetctl(t, broker, append(op, "logs", "sig-g", "--source", "job:water")...)
 		return strings.Contains(out, "watering"), out
+	})
+
+	// Whoever can write to the broker can clear the retained document,
+	// but that deletes nothing: the device keeps the job and says why.
+	w := watch(t, broker, "drover/sig-g/reported")
+	if tok := w.c.Publish("drover/groups/greenhouse", 1, true, []byte{}); !tok.WaitTimeout(waitFor) || tok.Error() != nil {
+		t.Fatalf("clearing the group: %v", tok.Error())
+	}
+	w.expectEach("was cleared, unsigned", "sig-g")
+	if s := fleetctlOK(t, broker, append(op, "schedule", "ls", "sig-g")...); !strings.Contains(s, "water") {
+		t.Fatalf("an unsigned clear removed the group's job:\n%s", s)
+	}
+	// The operator's signed deletion does.
+	fleetctlOK(t, broker, append(op, "apply", "-f", file, "--wait", "--timeout", "60s")...)
+	fleetctlOK(t, broker, append(op, "delete", "group", "greenhouse")...)
+	eventually(t, waitFor, "the group's job gone from sig-g", func() (bool, string) {
+		s := fleetctlOK(t, broker, append(op, "schedule", "ls", "sig-g")...)
+		return !strings.Contains(s, "water"), s
 	})
 }

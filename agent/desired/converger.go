@@ -108,11 +108,11 @@ func (c *Converger) Run(ctx context.Context, box *Mailbox) error {
 // refused with the reason in the group's report.
 func (c *Converger) receive(name string, payload []byte) {
 	delete(c.refused, name)
-	if len(payload) == 0 {
+	if len(payload) == 0 && c.o.Keys == nil {
 		delete(c.received, name)
 		return
 	}
-	g, env, err := groups.Decode(payload)
+	g, env, err := c.decode(name, payload)
 	if err == nil && g.Name != name {
 		err = fmt.Errorf("%w: document of group %q on the topic of %q", groups.ErrBadDocument, g.Name, name)
 	}
@@ -120,7 +120,7 @@ func (c *Converger) receive(name string, payload []byte) {
 		err = env.Verify(c.o.Keys)
 	}
 	if err == nil {
-		err = c.checkGeneration(name, g.Generation)
+		err = c.checkGeneration(name, g.Generation, g.Deleted)
 	}
 	if err != nil {
 		c.o.Logger.Warn("groups: document refused", "group", name, "err", err)
@@ -128,16 +128,34 @@ func (c *Converger) receive(name string, payload []byte) {
 			State: fleet.SyncFailed, Reasons: []string{err.Error()}}
 		return
 	}
-	c.received[name] = g
 	c.st.Seen[name] = g.Generation
+	if g.Deleted {
+		delete(c.received, name)
+		return
+	}
+	c.received[name] = g
+}
+
+// decode decodes the document of group name. With control keys an empty
+// payload (the retained document cleared) is refused: only a signed
+// tombstone deletes a group.
+func (c *Converger) decode(name string, payload []byte) (groups.Group, groups.Envelope, error) {
+	if len(payload) == 0 {
+		return groups.Group{}, groups.Envelope{}, fmt.Errorf("%w: the retained document of group %q was cleared, unsigned: "+
+			"ignored while control keys are set (`fleetctl delete group` publishes a signed deletion)", groups.ErrBadDocument, name)
+	}
+	return groups.Decode(payload)
 }
 
 // checkGeneration refuses a generation older than one already received,
-// or the generation of a group that was deleted since.
-func (c *Converger) checkGeneration(name string, gen uint64) error {
+// or the generation of a group that was deleted since (unless it is that
+// deletion's tombstone, delivered again).
+func (c *Converger) checkGeneration(name string, gen uint64, deleted bool) error {
 	seen := c.newest(name)
 	_, live := c.received[name]
 	switch {
+	case deleted && gen == seen && !live:
+		return nil // the retained tombstone again
 	case gen < seen:
 		return fmt.Errorf("generation %d is older than %d, already received: ignored (replayed?)", gen, seen)
 	case gen == seen && seen > 0 && !live:

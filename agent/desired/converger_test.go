@@ -161,6 +161,8 @@ func TestSignedGroups(t *testing.T) {
 		{"unsigned", payload(t, group("gh", "", 6, 0), nil), "unsigned group"},
 		{"forged", payload(t, group("gh", "", 6, 0), forger), "bad signature"},
 		{"replayed older", payload(t, group("gh", "", 4, 0), op), "generation 4 is older than 5"},
+		{"cleared, unsigned", nil, "was cleared, unsigned"},
+		{"unsigned tombstone", payload(t, groups.Tombstone("gh", 6), nil), "unsigned group"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r.deliver(t, map[string][]byte{"gh": tc.payload})
@@ -168,6 +170,20 @@ func TestSignedGroups(t *testing.T) {
 			r.expectState(t, "gh", fleet.SyncFailed, tc.reason)
 		})
 	}
+	// Only the operator's tombstone deletes it, for good: delivered again
+	// (it stays retained) it is no refusal, and the group's documents
+	// before it are refused.
+	tomb := payload(t, groups.Tombstone("gh", 7), op)
+	for range 2 {
+		r.deliver(t, map[string][]byte{"gh": tomb})
+		r.expectJobs(t)
+		if len(r.reported.Groups) != 0 {
+			t.Fatalf("reported = %+v; want no group", r.reported.Groups)
+		}
+	}
+	r.deliver(t, map[string][]byte{"gh": payload(t, group("gh", "", 6, 0, logJob("water", "every 5m")), op)})
+	r.expectJobs(t)
+	r.expectState(t, "gh", fleet.SyncFailed, "generation 6 is older than 7")
 }
 
 type signer struct {

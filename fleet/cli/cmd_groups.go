@@ -58,6 +58,9 @@ func (a *app) groupRows(ctx context.Context, c *client.Client) ([]groupRow, erro
 	rows := []groupRow{}
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		g, env, err := groups.Decode(raw[name])
+		if err == nil && g.Deleted {
+			continue
+		}
 		row := groupRow{Name: name, Generation: g.Generation, Hash: g.Hash(), Selector: g.Selector, Signed: env.Sig != nil,
 			Jobs: []string{}}
 		if err != nil {
@@ -112,27 +115,43 @@ func (a *app) deleteCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "delete", Short: "Delete fleet objects (a group)"}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "group NAME",
-		Short: "Delete a group: its retained document is cleared and the devices drop its jobs",
+		Short: "Delete a group: a signed tombstone replaces its document and the devices drop its jobs",
 		Args:  cobra.ExactArgs(1),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			if err := groups.CheckName(args[0]); err != nil {
 				return usageErrorf("%v", err)
 			}
+			signer, err := a.signer()
+			if err != nil {
+				return err
+			}
 			return a.withClient(cmd.Context(), func(ctx context.Context, c *client.Client) error {
-				raw, err := c.Groups(ctx, client.DefaultSettle)
-				if err != nil {
-					return err
-				}
-				if _, ok := raw[args[0]]; !ok {
-					return fmt.Errorf("%w: no group named %q on the broker", ErrUnknownGroup, args[0])
-				}
-				if err := c.PublishRetained(ctx, c.Topics().Group(args[0]), nil); err != nil {
-					return err
-				}
-				fmt.Fprintf(a.opts.Stdout, "group %s deleted\n", args[0])
-				return nil
+				return a.deleteGroup(ctx, c, args[0], signer)
 			})
 		}),
 	})
 	return cmd
+}
+
+// deleteGroup publishes the signed tombstone of group name, retained, at
+// the generation after its current one.
+func (a *app) deleteGroup(ctx context.Context, c *client.Client, name string, signer fleet.Signer) error {
+	raw, err := c.Groups(ctx, client.DefaultSettle)
+	if err != nil {
+		return err
+	}
+	old, _, err := groups.Decode(raw[name])
+	if _, ok := raw[name]; !ok || (err == nil && old.Deleted) {
+		return fmt.Errorf("%w: no group named %q on the broker", ErrUnknownGroup, name)
+	}
+	gen := max(uint64(a.opts.Clock.Now().UnixMilli()), old.Generation+1)
+	payload, err := groups.Encode(groups.Tombstone(name, gen), signer)
+	if err != nil {
+		return err
+	}
+	if err := c.PublishRetained(ctx, c.Topics().Group(name), payload); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.opts.Stdout, "group %s deleted (generation %d)\n", name, gen)
+	return nil
 }

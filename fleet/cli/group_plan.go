@@ -37,7 +37,7 @@ type retainedGroup struct {
 
 // plan compares the file's groups with the retained ones, gives each
 // changed group its next generation (never below now in Unix ms, always
-// above the retained one) and counts the devices each matches. A group
+// above the retained one, a deleted group's tombstone included) and counts the devices each matches. A group
 // the same but signed by another key than signer's (signer "": unsigned)
 // is published again.
 func plan(local []groups.Group, retained map[string]retainedGroup, devs []client.Device, now time.Time, signer string) []planRow {
@@ -47,9 +47,9 @@ func plan(local []groups.Group, retained map[string]retainedGroup, devs []client
 		old, had := retained[g.Name]
 		row := planRow{Group: g.Name, Action: planCreate, Devices: matching(*g, devs)}
 		switch {
-		case had && old.Hash() == g.Hash() && old.SigKey == signer:
+		case had && !old.Deleted && old.Hash() == g.Hash() && old.SigKey == signer:
 			row.Action, g.Generation = planUnchanged, old.Generation
-		case had:
+		case had && !old.Deleted:
 			row.Action, row.Changes = planUpdate, changes(old.Group, *g)
 			if old.SigKey != signer {
 				row.Changes = append(row.Changes, fmt.Sprintf("signed by %q (was %q)", signer, old.SigKey))
@@ -57,7 +57,7 @@ func plan(local []groups.Group, retained map[string]retainedGroup, devs []client
 			g.Generation = max(uint64(now.UnixMilli()), old.Generation+1)
 		default:
 			row.Changes = changes(groups.Group{Selector: g.Selector}, *g)
-			g.Generation = uint64(now.UnixMilli())
+			g.Generation = max(uint64(now.UnixMilli()), old.Generation+1) // above a tombstone's
 		}
 		row.Generation = g.Generation
 		rows[i] = row

@@ -31,6 +31,16 @@ type Group struct {
 	// Generation grows with every published change; a device never lets
 	// an older generation replace a newer one.
 	Generation uint64 `yaml:"-" json:"generation"`
+	// Deleted marks a tombstone: the group is gone, and devices drop its
+	// jobs. A deletion is a signed document like any change, so whoever
+	// can only write to the broker cannot delete a group; and, retained,
+	// it reaches a device that was away when the group was deleted.
+	Deleted bool `yaml:"-" json:"deleted,omitempty"`
+}
+
+// Tombstone is the document that deletes group name at generation gen.
+func Tombstone(name string, gen uint64) Group {
+	return Group{Name: name, Generation: gen, Deleted: true}
 }
 
 // Service is what a group sets of one service.
