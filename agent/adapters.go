@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/drover-iot/drover/agent/control"
+	"github.com/drover-iot/drover/agent/desired"
 	"github.com/drover-iot/drover/agent/journal"
 	"github.com/drover-iot/drover/agent/metrics"
 	"github.com/drover-iot/drover/agent/mqttlink"
@@ -179,7 +181,15 @@ func (a schedAdapter) Add(args fleet.ScheduleAddArgs) error {
 	return a.s.Add(scheduler.JobDef{Name: args.Name, Spec: args.Spec, Handler: h, Args: args.Args, Tags: []string{TagRemote}})
 }
 
-func (a schedAdapter) Remove(name string) error { return a.s.Remove(name) }
+// Remove removes a job added by schedule.add or from the config; a job a
+// group manages is left to its group (fleetctl apply, delete group).
+func (a schedAdapter) Remove(name string) error {
+	if st, ok := a.s.Job(name); ok && slices.Contains(st.Def.Tags, desired.TagGroup) {
+		return fmt.Errorf("%w: %q runs for a group (tags %v): change the group with `fleetctl apply` or `fleetctl delete group`",
+			ErrGroupJob, name, st.Def.Tags)
+	}
+	return a.s.Remove(name)
+}
 func (a schedAdapter) Pause(name string) error  { return a.s.Pause(name) }
 func (a schedAdapter) Resume(name string) error { return a.s.Resume(name) }
 func (a schedAdapter) RunNow(name string) error { return a.s.RunNow(name) }
@@ -208,7 +218,7 @@ func classify(err error) *fleet.Error {
 	switch {
 	case errors.Is(err, supervise.ErrNotFound), errors.Is(err, scheduler.ErrNotFound):
 		code = fleet.CodeNotFound
-	case errors.Is(err, scheduler.ErrExists), errors.Is(err, scheduler.ErrBusy):
+	case errors.Is(err, scheduler.ErrExists), errors.Is(err, scheduler.ErrBusy), errors.Is(err, ErrGroupJob):
 		code = fleet.CodeConflict
 	case errors.Is(err, scheduler.ErrInvalidJob), errors.Is(err, scheduler.ErrUnknownHandler),
 		errors.Is(err, scheduler.ErrNoFutureRun):

@@ -23,4 +23,7 @@ var (
 	// ErrTrial is returned by Run, before it starts anything, when an OTA
 	// candidate waits for its trial: the caller calls SuperviseTrial.
 	ErrTrial = errors.New("agent: an OTA trial is due")
+	// ErrGroupJob refuses to remove a job a group manages: the group
+	// would not give it back until its next change.
+	ErrGroupJob = errors.New("agent: job of a group")
 )

@@ -95,7 +95,8 @@ func scheduleList(t *testing.T, broker, dev string) string {
 // TestGroupsConverge: apply runs the job on the matching devices (not the
 // gateway, not the office); a device offline during apply converges when
 // it returns; a new device converges with no command; get groups, diff
-// and SYNC show it; deleting the group removes its jobs.
+// and SYNC show it; `schedule rm` leaves a group's job to its group;
+// deleting the group removes its jobs.
 func TestGroupsConverge(t *testing.T) {
 	m := startMosquitto(t)
 	broker := m.url()
@@ -152,6 +153,9 @@ func TestGroupsConverge(t *testing.T) {
 		}
 	}
 
+	if out, code := fleetctl(t, broker, "schedule", "rm", "gh-1", "water"); code != 1 || !strings.Contains(out, "runs for a group") {
+		t.Fatalf("schedule rm of a group's job: exit %d, want 1 naming the group:\n%s", code, out)
+	}
 	fleetctlOK(t, broker, "delete", "group", "greenhouse")
 	eventually(t, waitFor, "the group's jobs gone", func() (bool, string) {
 		for _, dev := range []string{"gh-1", "gh-late", "gh-new"} {
