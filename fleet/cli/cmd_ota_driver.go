@@ -68,3 +68,24 @@ func (d clientDriver) Status(ctx context.Context, dev string) (rollout.DeviceSta
 	}
 	return rollout.DeviceStatus{Build: info.Build, OTA: state.State(rec.State), Reason: rec.Reason}, nil
 }
+
+// Targets lists the devices the selector matches from their retained
+// births, online when their retained state says so (online or updating).
+func (d clientDriver) Targets(ctx context.Context, selector string) ([]rollout.Target, error) {
+	sel, err := fleet.ParseSelector(selector)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	all, err := d.c.Devices(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	devs := client.FilterDevices(all, sel)
+	ts := make([]rollout.Target, len(devs))
+	for i, dev := range devs {
+		ts[i] = rollout.Target{ID: dev.ID, Online: dev.State == fleet.StateOnline || dev.State == fleet.StateUpdating}
+	}
+	return ts, nil
+}

@@ -22,9 +22,9 @@ import (
 // rolloutFlags are the flags of ota rollout.
 type rolloutFlags struct {
 	artifact, selector, waves string
-	canary                    int
+	canary, maxPerMinute      int
 	maxFailures               float64
-	abort                     bool
+	abort, continuous         bool
 	poll, stageTimeout        time.Duration
 }
 
@@ -36,7 +36,10 @@ func (a *app) otaRolloutCmd() *cobra.Command {
 		Long: "rollout pushes the artifact to a canary set, then to waves of cumulative percentages,\n" +
 			"advancing when every reached device succeeded and pausing (or aborting) past --max-failures\n" +
 			"percent. Its state is kept in " + a.rolloutDir() + ", so running the same command again\n" +
-			"continues it; pause/resume/abort act on a running rollout from another terminal.",
+			"continues it; pause/resume/abort act on a running rollout from another terminal.\n" +
+			"--max-per-minute N tells at most N devices to start within any minute. --continuous keeps the\n" +
+			"rollout open until paused or aborted: offline devices are updated when they come back, devices\n" +
+			"that join the selector later are added. Run it where it outlives your terminal (see docs/ota.md).",
 		Args: cobra.NoArgs,
 	}
 	fl := cmd.Flags()
@@ -48,6 +51,8 @@ func (a *app) otaRolloutCmd() *cobra.Command {
 	fl.BoolVar(&f.abort, "abort-on-failure", false, "abort instead of pausing past --max-failures")
 	fl.DurationVar(&f.poll, "poll", 5*time.Second, "interval between two checks of the devices")
 	fl.DurationVar(&f.stageTimeout, "stage-timeout", 30*time.Minute, "a device not done this long after its push failed")
+	fl.IntVar(&f.maxPerMinute, "max-per-minute", 0, "devices told to start within any minute, at most (0: no limit)")
+	fl.BoolVar(&f.continuous, "continuous", false, "keep running: devices that come back or join the selector later get the update")
 	cmd.RunE = run(func(cmd *cobra.Command, _ []string) error { return a.rollout(cmd.Context(), f) })
 	cmd.AddCommand(a.rolloutRequestCmd("pause", rollout.Paused), a.rolloutRequestCmd("abort", rollout.Aborted),
 		a.rolloutResumeCmd(&f), a.rolloutStatusCmd())
@@ -88,11 +93,15 @@ func (a *app) rollout(ctx context.Context, f rolloutFlags) error {
 		}
 	}
 	r, err := rollout.Open(path, plan, clientDriver{c: c, timeout: a.s.Timeout},
-		rollout.Options{Poll: f.poll, Clock: a.opts.Clock, OnStep: a.showStep})
+		rollout.Options{Poll: f.poll, Clock: a.opts.Clock, OnStep: a.stepPrinter()})
 	if err != nil {
 		return err
 	}
 	err = r.Run(ctx)
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		fmt.Fprintf(a.opts.Stdout, "stopped; the same command continues the rollout (state in %s)\n", path)
+		return nil
+	}
 	if errors.Is(err, rollout.ErrPaused) {
 		return fmt.Errorf("%w (%s); continue with: fleetctl ota rollout resume --artifact %s", err, r.Record().Reason, f.artifact)
 	}
@@ -127,7 +136,8 @@ func (a *app) plan(ctx context.Context, c *client.Client, f rolloutFlags) (*roll
 		devs = append(devs, d.ID)
 	}
 	return &rollout.Plan{Artifact: f.artifact, Build: art.build(), Devices: devs, Canary: f.canary, Waves: waves,
-		MaxFailures: f.maxFailures, AbortOnFailure: f.abort, StageTimeout: f.stageTimeout}, nil
+		MaxFailures: f.maxFailures, AbortOnFailure: f.abort, StageTimeout: f.stageTimeout,
+		Selector: sel.String(), MaxPerMinute: f.maxPerMinute, Continuous: f.continuous}, nil
 }
 
 func parseWaves(s string) ([]int, error) {
@@ -142,12 +152,28 @@ func parseWaves(s string) ([]int, error) {
 	return out, nil
 }
 
-// showStep prints the rollout's progress after each step.
-func (a *app) showStep(rec rollout.Record) {
+// stepPrinter returns the OnStep that prints the rollout's progress when
+// it changed since the last step.
+func (a *app) stepPrinter() func(rollout.Record) {
+	last := ""
+	return func(rec rollout.Record) {
+		if line := stepLine(rec); line != last {
+			fmt.Fprintln(a.opts.Stdout, line)
+			last = line
+		}
+	}
+}
+
+// stepLine is the progress line of a rollout.
+func stepLine(rec rollout.Record) string {
 	n := rec.Counts()
 	total := len(rec.Plan.Devices)
+	phase := string(rec.Phase)
+	if rec.Plan.Continuous && rec.Phase == rollout.Running {
+		phase += " (continuous)"
+	}
 	line := fmt.Sprintf("%s stage %d/%d: %d/%d succeeded, %d failed, %d in progress, %d pending",
-		rec.Phase, rec.Stage, len(rec.Plan.Waves)+1, n[rollout.Succeeded], total, n[rollout.Failed],
+		phase, rec.Stage, len(rec.Plan.Waves)+1, n[rollout.Succeeded], total, n[rollout.Failed],
 		n[rollout.Pushed], n[rollout.Pending])
 	if n[rollout.Skipped] > 0 {
 		line += fmt.Sprintf(", %d skipped (no build for their platform)", n[rollout.Skipped])
@@ -155,7 +181,7 @@ func (a *app) showStep(rec rollout.Record) {
 	if rec.Reason != "" {
 		line += " (" + rec.Reason + ")"
 	}
-	fmt.Fprintln(a.opts.Stdout, line)
+	return line
 }
 
 func (a *app) rolloutRequestCmd(name string, phase rollout.Phase) *cobra.Command {

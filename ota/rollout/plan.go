@@ -34,6 +34,17 @@ type Plan struct {
 	// StageTimeout counts a device that has not finished this long after
 	// its push as failed. Default: 30m.
 	StageTimeout time.Duration `json:"stage_timeout_ns,omitempty"`
+	// Selector is the label selector the devices were chosen by (empty:
+	// every device); a continuous rollout adds the devices it matches later.
+	Selector string `json:"selector,omitempty"`
+	// MaxPerMinute is the most devices told to start within any minute
+	// (AWS IoT Jobs' maximumPerMinute); the others wait their turn.
+	// Default: 0, no limit.
+	MaxPerMinute int `json:"max_per_minute,omitempty"`
+	// Continuous keeps the rollout open once every device has finished:
+	// devices that join the selector later are added and updated, and the
+	// rollout never ends as done (pause or abort ends it).
+	Continuous bool `json:"continuous,omitempty"`
 }
 
 // Validate reports every problem of the plan.
@@ -42,10 +53,10 @@ func (p *Plan) Validate() error {
 	if p.Artifact == "" {
 		errs = append(errs, "artifact is required")
 	}
-	if len(p.Devices) == 0 {
+	if len(p.Devices) == 0 && !p.Continuous {
 		errs = append(errs, "no devices")
 	}
-	if p.Canary < 0 || p.Canary > len(p.Devices) {
+	if p.Canary < 0 || (p.Canary > len(p.Devices) && !p.Continuous) {
 		errs = append(errs, fmt.Sprintf("canary %d out of 0..%d", p.Canary, len(p.Devices)))
 	}
 	if !slices.IsSorted(p.Waves) || len(p.Waves) == 0 || p.Waves[0] <= 0 || p.Waves[len(p.Waves)-1] != 100 {
@@ -54,6 +65,9 @@ func (p *Plan) Validate() error {
 	if p.MaxFailures < 0 || p.MaxFailures > 100 {
 		errs = append(errs, fmt.Sprintf("max failures %v%% out of 0..100", p.MaxFailures))
 	}
+	if p.MaxPerMinute < 0 {
+		errs = append(errs, fmt.Sprintf("max per minute %d is negative", p.MaxPerMinute))
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %v", ErrBadPlan, errs)
 	}
@@ -61,15 +75,17 @@ func (p *Plan) Validate() error {
 }
 
 // stageSizes returns how many devices are reached by the end of each stage:
-// the canary (when there is one), then each wave.
+// the canary (when there is one), then each wave. A continuous rollout's
+// device list grows, and its stages with it.
 func (p *Plan) stageSizes() []int {
 	var sizes []int
+	total := len(p.Devices)
 	if p.Canary > 0 {
-		sizes = append(sizes, p.Canary)
+		sizes = append(sizes, min(p.Canary, total))
 	}
 	for _, pct := range p.Waves {
-		n := int(math.Ceil(float64(pct) * float64(len(p.Devices)) / 100))
-		sizes = append(sizes, max(n, p.Canary))
+		n := int(math.Ceil(float64(pct) * float64(total) / 100))
+		sizes = append(sizes, min(max(n, p.Canary), total))
 	}
 	return sizes
 }

@@ -23,6 +23,9 @@ type Driver interface {
 	Push(ctx context.Context, dev, artifact string) error
 	// Status reads the device's build and OTA state (ota.status).
 	Status(ctx context.Context, dev string) (DeviceStatus, error)
+	// Targets lists the devices selector matches now, with whether each
+	// is online (from the retained states, without asking the devices).
+	Targets(ctx context.Context, selector string) ([]Target, error)
 }
 
 // Phase is the state of the whole rollout.
@@ -69,6 +72,8 @@ type Rollout struct {
 	driver Driver
 	opts   Options
 	rec    Record
+	// offline are the devices known offline at this step (not persisted).
+	offline map[string]bool
 }
 
 // Open continues the rollout persisted at path, or starts plan there when

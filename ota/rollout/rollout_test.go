@@ -28,10 +28,34 @@ type fleet struct {
 	offline map[string]bool
 	pushed  []string
 	applied map[string]bool
+	// listed are the devices Targets returns (nil: an error, as when the
+	// retained states cannot be read); hidden are offline but not listed
+	// as such (the retained state still says online).
+	listed []string
+	hidden map[string]bool
 }
 
 func newFleet() *fleet {
-	return &fleet{fail: map[string]bool{}, noBuild: map[string]bool{}, offline: map[string]bool{}, applied: map[string]bool{}}
+	return &fleet{fail: map[string]bool{}, noBuild: map[string]bool{}, offline: map[string]bool{}, applied: map[string]bool{}, hidden: map[string]bool{}}
+}
+
+func (f *fleet) Targets(context.Context, string) ([]rollout.Target, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.listed == nil {
+		return nil, errors.New("no retained states")
+	}
+	var ts []rollout.Target
+	for _, id := range f.listed {
+		ts = append(ts, rollout.Target{ID: id, Online: !f.offline[id] || f.hidden[id]})
+	}
+	return ts, nil
+}
+
+func (f *fleet) set(fn func(*fleet)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
 }
 
 func (f *fleet) Push(_ context.Context, dev, _ string) error {
@@ -198,6 +222,7 @@ func TestContinueAfterRestart(t *testing.T) {
 func TestLateDevicesGetTheUpdate(t *testing.T) {
 	f := newFleet()
 	f.offline["dev00"], f.offline["dev07"] = true, true
+	f.hidden["dev00"], f.hidden["dev07"] = true, true // pushed, not reached
 	p := plan()
 	p.Canary = 0
 	p.Waves = []int{100}
@@ -206,9 +231,7 @@ func TestLateDevicesGetTheUpdate(t *testing.T) {
 	if rec := step(t, r); rec.Phase != rollout.Running || rec.Counts()[rollout.Pending] != 2 {
 		t.Fatalf("with 2 offline: %s %v", rec.Phase, rec.Counts())
 	}
-	f.mu.Lock()
-	f.offline = map[string]bool{}
-	f.mu.Unlock()
+	f.set(func(f *fleet) { f.offline = map[string]bool{} })
 	step(t, r)
 	if rec := step(t, r); rec.Phase != rollout.Done || rec.Counts()[rollout.Succeeded] != 10 {
 		t.Fatalf("after they came online: %s %v", rec.Phase, rec.Counts())
@@ -227,6 +250,8 @@ func TestPlanValidate(t *testing.T) {
 		{"waves not to 100", func(p *rollout.Plan) { p.Waves = []int{10, 50} }, false},
 		{"waves falling", func(p *rollout.Plan) { p.Waves = []int{50, 10, 100} }, false},
 		{"threshold", func(p *rollout.Plan) { p.MaxFailures = 101 }, false},
+		{"negative rate", func(p *rollout.Plan) { p.MaxPerMinute = -1 }, false},
+		{"continuous, no devices yet", func(p *rollout.Plan) { p.Devices, p.Continuous = nil, true }, true},
 	}
 	for _, tt := range tests {
 		p := plan()

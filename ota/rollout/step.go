@@ -45,6 +45,7 @@ func (r *Rollout) Step(ctx context.Context) error {
 		return nil
 	}
 	r.refresh(ctx)
+	r.track(ctx)
 	if r.overThreshold() {
 		r.stop()
 	} else {
@@ -102,36 +103,49 @@ func (r *Rollout) stop() {
 }
 
 // advance pushes the current stage's devices and moves to the next stage
-// when all reached devices of this one have finished.
+// when all reached devices of this one have finished and none waits for
+// the rate limit. A continuous rollout is never done.
 func (r *Rollout) advance(ctx context.Context) {
 	sizes := r.rec.Plan.stageSizes()
 	for r.rec.Stage < len(sizes) {
-		r.push(ctx, sizes[r.rec.Stage])
-		if !r.finished(sizes[r.rec.Stage]) {
+		if r.push(ctx, sizes[r.rec.Stage]) || !r.finished(sizes[r.rec.Stage]) {
 			return
 		}
 		r.rec.Stage++
 	}
 	r.push(ctx, len(r.rec.Plan.Devices)) // late devices, once every stage is through
-	if r.allFinished() {
+	if r.allFinished() && !r.rec.Plan.Continuous {
 		r.rec.Phase, r.rec.Reason = Done, ""
 	}
 }
 
-// push sends the update to the pending devices among the first n; an
-// unreachable device stays pending and is tried again at the next step.
-func (r *Rollout) push(ctx context.Context, n int) {
+// push sends the update to the pending devices among the first n, within
+// the rate limit's budget, and reports whether an online device had to
+// wait for the budget. An offline or unreachable device stays pending and
+// is tried again at a later step.
+func (r *Rollout) push(ctx context.Context, n int) (deferred bool) {
+	left := r.budget(r.opts.Clock.Now())
 	for _, id := range r.rec.Plan.Devices[:n] {
 		d := r.rec.Devices[id]
-		if d.State != Pending {
+		switch {
+		case d.State != Pending:
+			continue
+		case r.offline[id]:
+			d.Reason = "offline"
+			continue
+		case left == 0:
+			d.Reason, deferred = "waiting for the rate limit", true
 			continue
 		}
+		at := r.opts.Clock.Now()
 		if err := r.driver.Push(ctx, id, r.rec.Plan.Artifact); err != nil {
 			d.Reason = "not reached: " + err.Error()
 			continue
 		}
-		d.State, d.Reason, d.PushedAt = Pushed, "", r.opts.Clock.Now()
+		d.State, d.Reason, d.PushedAt = Pushed, "", at
+		left--
 	}
+	return deferred
 }
 
 // finished reports whether no device among the first n is still pushed
