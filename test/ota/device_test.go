@@ -46,7 +46,7 @@ type device struct {
 
 // deviceConfig is the agent's YAML for a device trusting pubKey.
 func deviceConfig(id, broker, dataDir, pubKey string) string {
-	return fmt.Sprintf("id: %s\nbroker:\n  url: %s\ndata_dir: %s\nmetrics:\n  listen: 127.0.0.1:0\n"+
+	return fmt.Sprintf("id: %s\nbroker:\n  urls: [%s]\ndata_dir: %s\nmetrics:\n  listen: 127.0.0.1:0\n"+
 		"labels:\n  fleet: e2e\nota:\n  trusted_keys: [%q]\n  trial: 3s\n", id, broker, dataDir, pubKey)
 }
 
