@@ -12,6 +12,14 @@
 // (/dev/shm/...): each device keeps its outbox in a bbolt file that it
 // fsyncs, and 10,000 of them on one disk slow the simulator down more than
 // anything that is measured.
+//
+// With -ota-artifact, every device then fetches that artifact
+// with the agent's OTA Fetcher on its own MQTT connection (-ota-parallel
+// at once; the delta when -ota-base is its base, as an agent whose running
+// binary it is), the simulator prints the bytes the devices received from
+// the broker on those connections, and exits:
+//
+//	go run ./test/fleetsim -n 1000 -telemetry '' -ota-artifact agent -ota-key ota.pub [-ota-base old-agent]
 package main
 
 import (
@@ -41,6 +49,7 @@ type options struct {
 	statusInterval  time.Duration
 	publishInterval time.Duration
 	dataDir         string
+	ota             otaOptions
 }
 
 func main() {
@@ -53,6 +62,10 @@ func main() {
 	flag.DurationVar(&o.statusInterval, "status-interval", time.Minute, "status publication period")
 	flag.DurationVar(&o.publishInterval, "metrics-interval", 0, "metrics publication period (0: off)")
 	flag.StringVar(&o.dataDir, "data-dir", "", "parent of the devices' data dirs (default: a new temporary dir)")
+	flag.StringVar(&o.ota.artifact, "ota-artifact", "", "once online, every device fetches this artifact, then the simulator exits")
+	flag.StringVar(&o.ota.key, "ota-key", "", "public key (minisign .pub) the manifest must be signed with")
+	flag.StringVar(&o.ota.base, "ota-base", "", "the devices' running binary: the delta is fetched when it is the delta's base")
+	flag.IntVar(&o.ota.parallel, "ota-parallel", 50, "devices fetching at once")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "fleetsim:", err)
@@ -63,6 +76,8 @@ func main() {
 func run(o options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	if o.dataDir == "" {
 		dir, err := os.MkdirTemp("", "fleetsim-")
 		if err != nil {
@@ -87,12 +102,35 @@ func run(o options) error {
 		})
 	}
 	waitOnline(ctx, agents, start)
+	if o.ota.artifact != "" && ctx.Err() == nil {
+		err = fetch(ctx, o)
+		cancel()
+	}
 	wg.Wait()
+	if err != nil {
+		return err
+	}
 	if n := failed.Load(); n > 0 {
 		return fmt.Errorf("%d devices stopped with an error", n)
 	}
 	return nil
 }
+
+// fetch has every device fetch the OTA artifact and prints the result.
+func fetch(ctx context.Context, o options) error {
+	ids := make([]string, o.n)
+	for i := range ids {
+		ids[i] = deviceID(o, i)
+	}
+	res, err := fetchAll(ctx, o.ota, strings.Split(o.brokers, ","), ids, o.dataDir)
+	if err != nil {
+		return err
+	}
+	fmt.Println(res)
+	return nil
+}
+
+func deviceID(o options, i int) string { return fmt.Sprintf("%s%05d", o.prefix, i) }
 
 // build makes the n agents.
 func build(o options) ([]*agent.Agent, error) {
@@ -112,7 +150,7 @@ func build(o options) ([]*agent.Agent, error) {
 // deviceConfig is device i's agent configuration.
 func deviceConfig(o options, i int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "id: %s%05d\nbroker:\n  urls: [%s]\ndata_dir: %s\n", o.prefix, i, o.brokers,
+	fmt.Fprintf(&b, "id: %s\nbroker:\n  urls: [%s]\ndata_dir: %s\n", deviceID(o, i), o.brokers,
 		filepath.Join(o.dataDir, fmt.Sprintf("d%05d", i)))
 	fmt.Fprintf(&b, "status_interval: %s\njournal: {records: 16}\nmetrics: {enabled: false, publish_interval: %s}\n",
 		o.statusInterval, o.publishInterval)
