@@ -3,7 +3,10 @@
 // reached device of a stage has succeeded and pausing (or aborting) when
 // failures pass a threshold. Its state is persisted in a file, so a
 // restarted fleetctl continues where it stopped, and pause/resume/abort
-// can be requested from another process through a control file.
+// can be requested from another process through a control file. A rate
+// limit bounds the devices told to start within any minute, and a
+// continuous rollout stays open for devices that come back or join its
+// selector later.
 package rollout
 
 import (

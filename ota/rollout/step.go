@@ -33,9 +33,11 @@ func (r *Rollout) Run(ctx context.Context) error {
 	}
 }
 
-// Step applies a control request, reads the status of pushed devices,
+// Step applies a control request, reads the status of pushed devices and
+// which devices are offline (adding new ones to a continuous rollout),
 // stops past the failure threshold, pushes the devices of the current stage
-// and advances to the next stage once every reached device has finished.
+// within the rate limit and advances to the next stage once every reached
+// device has finished.
 // The record is saved at the end.
 func (r *Rollout) Step(ctx context.Context) error {
 	if err := r.applyControl(); err != nil {
