@@ -31,7 +31,7 @@ type rolloutFlags struct {
 func (a *app) otaRolloutCmd() *cobra.Command {
 	var f rolloutFlags
 	cmd := &cobra.Command{
-		Use:   "rollout --artifact A --canary N --waves 10,50,100 --max-failures P [--selector k=v]",
+		Use:   "rollout --artifact A --canary N --waves 10,50,100 --max-failures P [--selector k=v] [--max-per-minute N] [--continuous]",
 		Short: "Drive a staged rollout (canary, then waves); pause, resume, abort, status",
 		Long: "rollout pushes the artifact to a canary set, then to waves of cumulative percentages,\n" +
 			"advancing when every reached device succeeded and pausing (or aborting) past --max-failures\n" +
