@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,7 +47,7 @@ func (r otaResult) String() string {
 // Fetcher, each on its own MQTT connection (as the agent's OTA download
 // has), at most parallel at once, and counts the bytes they received.
 func fetchAll(ctx context.Context, o otaOptions, brokers []string, ids []string, dir string) (otaResult, error) {
-	m, err := verifiedManifest(ctx, o, brokers[0])
+	m, topics, err := verifiedManifest(ctx, o, brokers[0])
 	if err != nil {
 		return otaResult{}, err
 	}
@@ -63,7 +64,7 @@ func fetchAll(ctx context.Context, o otaOptions, brokers []string, ids []string,
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs <- fetchOne(ctx, o, brokers, id, kind, blob, filepath.Join(dir, id+".ota"), &wire)
+			errs <- fetchOne(ctx, topics, brokers, id, kind, blob, filepath.Join(dir, id+".ota"), &wire)
 		})
 	}
 	wg.Wait()
@@ -93,7 +94,7 @@ func choose(o otaOptions, m manifest.Manifest) (transfer.Kind, manifest.Blob, er
 }
 
 // fetchOne downloads the blob for one device into path, then removes it.
-func fetchOne(ctx context.Context, o otaOptions, brokers []string, id string, kind transfer.Kind, blob manifest.Blob, path string, wire *atomic.Int64) error {
+func fetchOne(ctx context.Context, topics transfer.Topics, brokers []string, id string, kind transfer.Kind, blob manifest.Blob, path string, wire *atomic.Int64) error {
 	c, err := dial(ctx, brokers, "drover-"+id+"-ota", wire)
 	if err != nil {
 		return err
@@ -102,30 +103,56 @@ func fetchOne(ctx context.Context, o otaOptions, brokers []string, id string, ki
 	defer os.Remove(path)
 	defer os.Remove(transfer.ProgressPath(path))
 	f := transfer.NewFetcher(transfer.Paho{Client: c, Timeout: time.Minute}, transfer.FetchOptions{})
-	if err := f.Fetch(ctx, transfer.Topics{Artifact: o.artifact}, kind, blob, path); err != nil {
+	if err := f.Fetch(ctx, topics, kind, blob, path); err != nil {
 		return fmt.Errorf("%s: fetch: %w", id, err)
 	}
 	return nil
 }
 
-// verifiedManifest reads the retained manifest and verifies it with the key.
-func verifiedManifest(ctx context.Context, o otaOptions, broker string) (manifest.Manifest, error) {
+// verifiedManifest reads the artifact's retained entry and verifies it
+// with the key; an index of a multi-platform artifact leads, as on an
+// agent, to the manifest of this machine's platform, whose topics are
+// returned.
+func verifiedManifest(ctx context.Context, o otaOptions, broker string) (manifest.Manifest, transfer.Topics, error) {
+	t := transfer.Topics{Artifact: o.artifact}
 	pub, err := os.ReadFile(o.key)
 	if err != nil {
-		return manifest.Manifest{}, fmt.Errorf("-ota-key: %w", err)
+		return manifest.Manifest{}, t, fmt.Errorf("-ota-key: %w", err)
 	}
 	keys, err := sign.NewKeyring(string(pub))
 	if err != nil {
-		return manifest.Manifest{}, fmt.Errorf("-ota-key: %w", err)
+		return manifest.Manifest{}, t, fmt.Errorf("-ota-key: %w", err)
 	}
 	var none atomic.Int64
 	c, err := dial(ctx, []string{broker}, fmt.Sprintf("fleetsim-%d", os.Getpid()), &none)
 	if err != nil {
-		return manifest.Manifest{}, err
+		return manifest.Manifest{}, t, err
 	}
 	defer c.Disconnect(250)
+	env, err := retained(ctx, c, t.Manifest())
+	if err != nil {
+		return manifest.Manifest{}, t, err
+	}
+	if signed, err := manifest.Open(env, keys); err == nil && manifest.IsIndex(signed) {
+		ix, err := manifest.ParseIndex(signed)
+		if err != nil {
+			return manifest.Manifest{}, t, err
+		}
+		if err := ix.Check(runtime.GOOS, runtime.GOARCH); err != nil {
+			return manifest.Manifest{}, t, err
+		}
+		t = t.ForPlatform(runtime.GOOS, runtime.GOARCH)
+		if env, err = retained(ctx, c, t.Manifest()); err != nil {
+			return manifest.Manifest{}, t, err
+		}
+	}
+	m, err := manifest.Verify(env, keys, time.Now())
+	return m, t, err
+}
+
+// retained waits for the retained payload of topic.
+func retained(ctx context.Context, c paho.Client, topic string) ([]byte, error) {
 	got := make(chan []byte, 1)
-	topic := transfer.Topics{Artifact: o.artifact}.Manifest()
 	tok := c.Subscribe(topic, 1, func(_ paho.Client, m paho.Message) {
 		select {
 		case got <- m.Payload():
@@ -133,15 +160,16 @@ func verifiedManifest(ctx context.Context, o otaOptions, broker string) (manifes
 		}
 	})
 	if !tok.WaitTimeout(30*time.Second) || tok.Error() != nil {
-		return manifest.Manifest{}, fmt.Errorf("subscribe %s: %v", topic, tok.Error())
+		return nil, fmt.Errorf("subscribe %s: %v", topic, tok.Error())
 	}
+	defer c.Unsubscribe(topic)
 	select {
 	case env := <-got:
-		return manifest.Verify(env, keys, time.Now())
+		return env, nil
 	case <-time.After(30 * time.Second):
-		return manifest.Manifest{}, fmt.Errorf("no retained manifest on %s", topic)
+		return nil, fmt.Errorf("no retained message on %s", topic)
 	case <-ctx.Done():
-		return manifest.Manifest{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
