@@ -37,8 +37,9 @@ func brokerFlags(brokers []string) []string {
 
 // TestNATSClusterFailover runs agents on a 3-node NATS JetStream cluster
 // with MQTT, each listing the three nodes in its own order, and fleetctl
-// entering through yet another order. SIGKILL of the node an agent is on:
-// the agent moves to its next node and answers again.
+// entering through yet another order. A group applies through the
+// cluster; SIGKILL of the node an agent is on: the agent moves to its
+// next node and answers again, and a changed group applies again.
 func TestNATSClusterFailover(t *testing.T) {
 	t.Parallel()
 	nodes := harness.StartNATSCluster(t, 3)
@@ -66,6 +67,7 @@ func TestNATSClusterFailover(t *testing.T) {
 	if got := brokerOf(t, "nats-a", ctl...); got != n1 {
 		t.Fatalf("nats-a is on %q, want its first broker %s", got, n1)
 	}
+	applyGroup(t, ctl, "before the kill")
 
 	killed := time.Now()
 	victim.Kill()
@@ -89,6 +91,19 @@ func TestNATSClusterFailover(t *testing.T) {
 	if log, _ := os.ReadFile(a.log); !strings.Contains(string(log), "connection lost") {
 		t.Errorf("nats-a did not log losing its broker:\n%s", log)
 	}
+	applyGroup(t, ctl, "after the kill")
+}
+
+// applyGroup applies a group matching every device through brokers (its
+// retained document lives in JetStream) and waits until both agents
+// report it in sync; msg makes each call a new generation.
+func applyGroup(t *testing.T, brokers []string, msg string) {
+	t.Helper()
+	file := writeFile(t, "fleet.yaml", strings.NewReplacer("site=greenhouse,role!=gateway", `""`, "watering", msg).Replace(greenhouseFile))
+	eventually(t, 90*time.Second, "group "+msg+" in sync on both agents", func() (bool, string) {
+		out, code := fleetctl(t, "", append(brokerFlags(brokers), "--timeout", "60s", "apply", "-f", file, "--wait")...)
+		return code == 0 && strings.Contains(out, "2 devices in sync"), out
+	})
 }
 
 // TestNATSRefusesDottedID: NATS 2.9 turns away MQTT topics with '.'; an
