@@ -9,13 +9,14 @@ import (
 // Info, Status and Telemetry is set, per Kind, unless Cleared or Err is.
 type Event struct {
 	Device string
-	// Kind is KindState, KindInfo, KindStatus or KindTelemetry; empty for
-	// the Synced marker.
+	// Kind is KindState, KindInfo, KindStatus, KindTelemetry or
+	// KindReported; empty for the Synced marker.
 	Kind      string
 	State     DeviceState
 	Info      *InfoDoc
 	Status    *StatusResult
 	Telemetry *Telemetry
+	Reported  *Reported
 	// Cleared is set when a retained state, info or status was removed
 	// (an empty payload: the device was forgotten).
 	Cleared bool
@@ -26,8 +27,8 @@ type Event struct {
 	Synced bool
 }
 
-// DecodeEvent reads the payload of a device's state, info, status or
-// telemetry message. It never panics; a payload it cannot read gives an
+// DecodeEvent reads the payload of a device's state, info, status,
+// telemetry or reported message. It never panics; a payload it cannot read gives an
 // Event whose Err wraps ErrBadPayload.
 func DecodeEvent(dev, kind string, payload []byte) Event {
 	ev := Event{Device: dev, Kind: kind}
@@ -48,6 +49,9 @@ func DecodeEvent(dev, kind string, payload []byte) Event {
 	case KindTelemetry:
 		ev.Telemetry = new(Telemetry)
 		err = json.Unmarshal(payload, ev.Telemetry)
+	case KindReported:
+		ev.Reported = new(Reported)
+		err = json.Unmarshal(payload, ev.Reported)
 	}
 	if err != nil {
 		return Event{Device: dev, Kind: kind, Err: fmt.Errorf("%w: %s of %s: %w", ErrBadPayload, kind, dev, err)}

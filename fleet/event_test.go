@@ -8,8 +8,8 @@ import (
 )
 
 func FuzzDecodeEvent(f *testing.F) {
-	for _, s := range []string{"online", "", `{"device":"pi","tasks":[]}`, `{"ts":"x"}`, `{"readings":[{}]}`, "\xff"} {
-		for _, k := range []string{fleet.KindState, fleet.KindInfo, fleet.KindStatus, fleet.KindTelemetry} {
+	for _, s := range []string{"online", "", `{"device":"pi","tasks":[]}`, `{"ts":"x"}`, `{"readings":[{}]}`, `{"sync":"failed"}`, "\xff"} {
+		for _, k := range []string{fleet.KindState, fleet.KindInfo, fleet.KindStatus, fleet.KindTelemetry, fleet.KindReported} {
 			f.Add(k, []byte(s))
 		}
 	}
@@ -20,6 +20,9 @@ func FuzzDecodeEvent(f *testing.F) {
 		}
 		if ev.Err == nil && kind == fleet.KindStatus && !ev.Cleared && ev.Status == nil {
 			t.Fatal("status without error or snapshot")
+		}
+		if ev.Err == nil && kind == fleet.KindReported && !ev.Cleared && ev.Reported == nil {
+			t.Fatal("reported without error or document")
 		}
 	})
 }

@@ -24,7 +24,7 @@ func (c *Client) Watch(ctx context.Context, fn func([]fleet.Event)) error {
 	syncTopic := c.syncTopic()
 	filters := map[string]byte{
 		c.topics.All(fleet.KindState): 0, c.topics.All(fleet.KindInfo): 0, c.topics.All(fleet.KindStatus): 0,
-		c.topics.All(fleet.KindTelemetry): 0, syncTopic: 1,
+		c.topics.All(fleet.KindTelemetry): 0, c.topics.All(fleet.KindReported): 0, syncTopic: 1,
 	}
 	if err := c.subscribe(ctx, filters, q.handle); err != nil {
 		return err

@@ -53,6 +53,11 @@ func (d *device) apply(ev fleet.Event) {
 		d.setStatus(ev.Status)
 	case fleet.KindTelemetry:
 		d.addTelemetry(ev.Telemetry)
+	case fleet.KindReported:
+		d.Reported, d.Sync = ev.Reported, ""
+		if ev.Reported != nil {
+			d.Sync = ev.Reported.Sync
+		}
 	}
 }
 

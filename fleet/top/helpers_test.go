@@ -59,8 +59,9 @@ func newTestModel(t testing.TB, ascii bool) (*Model, *fakeBackend, *clockwork.Fa
 func at(d time.Duration) *time.Time { t := t0.Add(d); return &t }
 
 // fixture is a small fleet: a busy device with a failing service, a
-// failing job, sensors and an OTA download; a lost one; an offline one
-// with labels; one with only a state; and pi-10 to show natural order.
+// failing job, sensors, an OTA download and a group it failed to apply; a
+// lost one; an offline one with labels; one with only a state; and pi-10
+// (in sync with its groups) to show natural order.
 func fixture() []fleet.Event {
 	var evs []fleet.Event
 	add := func(dev string, state fleet.DeviceState, labels map[string]string, snap *fleet.StatusResult) {
@@ -75,6 +76,8 @@ func fixture() []fleet.Event {
 	add("pi-2", fleet.StateLost, map[string]string{"room": "lab"}, &fleet.StatusResult{Device: "pi-2", Time: t0.Add(-5 * time.Minute), Uptime: 600})
 	add("pi-10", fleet.StateOnline, map[string]string{"room": "hall"}, &fleet.StatusResult{Device: "pi-10", Time: t0.Add(-3 * time.Second), Uptime: 90061})
 	add("gw-1", fleet.StateOffline, map[string]string{"room": "hall"}, nil)
+	evs = append(evs, fleet.Event{Device: "pi-1", Kind: fleet.KindReported, Reported: &fleet.Reported{Sync: fleet.SyncFailed}},
+		fleet.Event{Device: "pi-10", Kind: fleet.KindReported, Reported: &fleet.Reported{Sync: fleet.SyncInSync}})
 	evs = append(evs, fleet.Event{Device: "new-0", Kind: fleet.KindState, State: fleet.StateOnline}, fleet.Event{Synced: true})
 	return evs
 }

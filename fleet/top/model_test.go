@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/jonboulle/clockwork"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -211,5 +212,28 @@ func TestBadInputKeepsRunning(t *testing.T) {
 	m.Update(EventsMsg{{Device: "pi-1", Kind: fleet.KindState, State: "online\x1b[2J"}})
 	if strings.Contains(m.View(), "\x1b[2J") {
 		t.Fatal("a control sequence from a device reached the terminal")
+	}
+}
+
+// TestCursorStartsOnFirstRow: the retained messages at start come in any
+// order; once they are in, the cursor is on the first row, not on the
+// device whose message happened to come first.
+func TestCursorStartsOnFirstRow(t *testing.T) {
+	m, err := New(Config{Backend: &fakeBackend{}, Clock: clockwork.NewFakeClockAt(t0), Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, dev := range []string{"top-b", "top-a"} {
+		m.Update(EventsMsg{{Device: dev, Kind: fleet.KindState, State: fleet.StateOnline}})
+		m.View()
+	}
+	m.Update(EventsMsg{{Synced: true}})
+	if r := row(m.View(), "top-a"); !strings.HasPrefix(r, "›") {
+		t.Fatalf("cursor not on top-a, the first row:\n%s", m.View())
+	}
+	m.Update(EventsMsg{{Device: "top-0", Kind: fleet.KindState, State: fleet.StateOnline}})
+	if r := row(m.View(), "top-a"); !strings.HasPrefix(r, "›") {
+		t.Fatalf("after the start, a new device took the cursor:\n%s", m.View())
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/statustext"
 )
 
@@ -44,6 +45,8 @@ var columns = []column{
 	{title: "JOBS", width: 4, right: true, drop: 3, cell: func(d *device, _ time.Time) string { return count(d, d.failingJobs) },
 		style: func(t theme, d *device) *lipgloss.Style { return when(d.failingJobs > 0, t.warn) }},
 	{title: "OTA", width: 15, drop: 7, cell: func(d *device, _ time.Time) string { return orDash(d.ota) }},
+	{title: "SYNC", width: 8, drop: 8, cell: func(d *device, _ time.Time) string { return orDash(string(d.Sync)) },
+		style: func(t theme, d *device) *lipgloss.Style { return when(d.Sync == fleet.SyncFailed, t.bad) }},
 	{title: "SEEN", width: 6, right: true, drop: 2, cell: seenCell},
 }
 
@@ -77,7 +80,8 @@ func count(d *device, n int) string {
 }
 
 // rebuild filters and sorts the rows when something changed, and keeps
-// the cursor on the same device (or the first row when it went away).
+// the cursor on the same device (or the first row when it went away, or
+// while the first retained messages come in).
 func (m *Model) rebuild() {
 	if !m.table.dirty && m.table.rows != nil {
 		return
@@ -90,7 +94,9 @@ func (m *Model) rebuild() {
 	}
 	sortDevices(rows, m.table.sort, m.table.desc, m.now())
 	m.table.rows, m.table.dirty = rows, false
-	if m.cursor() < 0 && len(rows) > 0 {
+	// Until the retained messages are all in, the cursor stays on the
+	// first row, whichever device's message came first.
+	if (m.cursor() < 0 || !m.synced) && len(rows) > 0 {
 		m.table.sel = rows[0].ID
 	}
 }
