@@ -33,44 +33,29 @@ func (s *store) deviceFamilies(ids []string) []*dto.MetricFamily {
 // device's families in the text format, each name once, sorted. A device
 // family whose type differs from the one first seen under its name
 // (devices on different versions, or a clash with the exporter's own) is
-// left out and counted in conflicts.
+// left out and counted in conflicts. s.mu is held only to take a snapshot:
+// a device's families are replaced, never changed, so they are written
+// while new payloads are applied.
 func (s *store) write(w io.Writer, own []*dto.MetricFamily) (conflicts int, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ids := slices.Sorted(maps.Keys(s.devices))
-	first, err := encodeFamilies(append(own, s.deviceFamilies(ids)...))
+	fams, devs := s.snapshot(own)
+	first, err := encodeFamilies(fams)
 	if err != nil {
 		return 0, err
 	}
-	byName := map[string][]encoded{}
-	for _, e := range first {
-		byName[e.name] = append(byName[e.name], e)
-	}
-	for _, id := range ids {
-		for _, e := range s.devices[id].fams {
-			if have := byName[e.name]; len(have) > 0 && have[0].typ != e.typ {
-				conflicts++
-				continue
-			}
-			byName[e.name] = append(byName[e.name], e)
-		}
-	}
-	return conflicts, writeGroups(w, byName)
+	return writeMerged(w, first, devs)
 }
 
-func writeGroups(w io.Writer, byName map[string][]encoded) error {
-	for _, name := range slices.Sorted(maps.Keys(byName)) {
-		group := byName[name]
-		if err := writeHeader(w, group[0]); err != nil {
-			return err
-		}
-		for _, e := range group {
-			if _, err := w.Write(e.samples); err != nil {
-				return err
-			}
-		}
+// snapshot is own plus the device gauges, and every device's families in
+// the order of the device ids.
+func (s *store) snapshot(own []*dto.MetricFamily) ([]*dto.MetricFamily, [][]encoded) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := slices.Sorted(maps.Keys(s.devices))
+	devs := make([][]encoded, len(ids))
+	for i, id := range ids {
+		devs[i] = s.devices[id].fams
 	}
-	return nil
+	return append(own, s.deviceFamilies(ids)...), devs
 }
 
 // infoLabels are drover_device_info's labels besides the device's own.

@@ -6,9 +6,14 @@ import (
 	"sync"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/fleet/metricspayload"
 )
+
+// maxInterned bounds the store's table of family names and help texts.
+const maxInterned = 8192
 
 // store holds every known device. Its memory is bounded by the devices
 // that have a retained state in the broker: a device whose retained state
@@ -22,10 +27,13 @@ type store struct {
 
 	mu      sync.Mutex
 	devices map[string]*device
+	// names holds one copy of each family name and help text: devices
+	// repeat them, and a scrape compares names by the thousand.
+	names map[string]string
 }
 
 func newStore(topics fleet.Topics, labelKeys []string, stale time.Duration) *store {
-	return &store{topics: topics, labelKeys: labelKeys, stale: stale, devices: map[string]*device{}}
+	return &store{topics: topics, labelKeys: labelKeys, stale: stale, devices: map[string]*device{}, names: map[string]string{}}
 }
 
 // apply folds one message into the store. A message it cannot use gives
@@ -119,21 +127,51 @@ func (s *store) applySeen(id string, m fleet.Message, now time.Time) {
 	}
 }
 
+// applyMetrics decodes and renders a payload outside s.mu (a scrape or
+// the other messages need not wait for it) and then stores it.
 func (s *store) applyMetrics(id string, payload []byte, now time.Time) error {
 	fams, err := metricspayload.Decode(payload, s.limits)
 	if err != nil {
 		return fmt.Errorf("%w: metrics of %s: %w", ErrBadMessage, id, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.get(id)
-	relabel(fams, d.labels(s.labelKeys))
+	relabel(fams, s.labels(id))
 	enc, err := encodeFamilies(fams)
 	if err != nil {
 		return err
 	}
+	sortByName(enc)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.intern(enc)
+	d := s.get(id)
 	d.fams, d.metricsAt, d.lastSeen = enc, now, now
 	return nil
+}
+
+// intern replaces the names and help texts of enc with the store's copies;
+// s.mu is held. The table stops growing at maxInterned strings (a device
+// inventing names cannot grow it without bound); later ones stay copies.
+func (s *store) intern(enc []encoded) {
+	for i := range enc {
+		enc[i].name, enc[i].help = s.internOne(enc[i].name), s.internOne(enc[i].help)
+	}
+}
+
+func (s *store) internOne(v string) string {
+	if have, ok := s.names[v]; ok {
+		return have
+	}
+	if len(s.names) < maxInterned {
+		s.names[v] = v
+	}
+	return v
+}
+
+// labels are the device's own labels (device.labels).
+func (s *store) labels(id string) []*dto.LabelPair {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.get(id).labels(s.labelKeys)
 }
 
 // sweep drops the families of devices down or silent for longer than
