@@ -2,41 +2,14 @@ package rollout_test
 
 import (
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/drover-iot/drover/ota/otatest"
 	"github.com/drover-iot/drover/ota/rollout"
 )
-
-// pushTimes returns the recorded push times of the record, sorted.
-func pushTimes(rec rollout.Record) []time.Time {
-	var ts []time.Time
-	for _, d := range rec.Devices {
-		if !d.PushedAt.IsZero() {
-			ts = append(ts, d.PushedAt)
-		}
-	}
-	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
-	return ts
-}
-
-// maxPerWindow is the largest number of push times within any minute.
-func maxPerWindow(ts []time.Time) int {
-	most := 0
-	for i, t := range ts {
-		n := 0
-		for _, u := range ts[i:] {
-			if u.Sub(t) < time.Minute {
-				n++
-			}
-		}
-		most = max(most, n)
-	}
-	return most
-}
 
 func openClock(t *testing.T, path string, p *rollout.Plan, f *fleet, clock clockwork.Clock) *rollout.Rollout {
 	t.Helper()
@@ -77,7 +50,7 @@ func TestRateLimit(t *testing.T) {
 	if rec.Phase != rollout.Done {
 		t.Fatalf("phase %s", rec.Phase)
 	}
-	if n := maxPerWindow(pushTimes(rec)); n != 3 {
+	if n := otatest.MaxPerMinute(otatest.PushTimes(rec)); n != 3 {
 		t.Fatalf("%d pushes within one minute, want at most (and at best) 3", n)
 	}
 }

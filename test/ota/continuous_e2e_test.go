@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/drover-iot/drover/fleet"
+	"github.com/drover-iot/drover/ota/otatest"
 	"github.com/drover-iot/drover/ota/rollout"
 )
 
@@ -33,7 +34,7 @@ func TestContinuousRolloutRateLimited(t *testing.T) {
 	roll := startRollout(t, e, "--continuous", "--max-per-minute", "2", "--canary", "0", "--waves", "100",
 		"--poll", "1s", "--selector", "fleet=e2e")
 	eventually(t, waitFor, "two devices told to start", func() (bool, string) {
-		n := len(pushTimes(rolloutRecord(t, e)))
+		n := len(otatest.PushTimes(rolloutRecord(t, e)))
 		return n >= 2, strings.Repeat("pushed ", n)
 	})
 	back := time.Now()
@@ -57,8 +58,8 @@ func TestContinuousRolloutRateLimited(t *testing.T) {
 	if at := rec.Devices["c3"].PushedAt; at.Before(back) {
 		t.Errorf("c3 pushed at %v, before it came back at %v", at, back)
 	}
-	if n := maxPerMinute(pushTimes(rec)); n > 2 {
-		t.Errorf("%d devices told to start within one minute, want at most 2: %v", n, pushTimes(rec))
+	if n := otatest.MaxPerMinute(otatest.PushTimes(rec)); n > 2 {
+		t.Errorf("%d devices told to start within one minute, want at most 2: %v", n, otatest.PushTimes(rec))
 	}
 }
 
@@ -75,33 +76,6 @@ func rolloutRecord(t *testing.T, e *env) rollout.Record {
 		t.Fatalf("rollout status -o json: exit %d, %v\n%s", code, err, out)
 	}
 	return rec
-}
-
-// pushTimes are the recorded push times of the record, sorted.
-func pushTimes(rec rollout.Record) []time.Time {
-	var ts []time.Time
-	for _, d := range rec.Devices {
-		if !d.PushedAt.IsZero() {
-			ts = append(ts, d.PushedAt)
-		}
-	}
-	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
-	return ts
-}
-
-// maxPerMinute is the largest number of times within any minute.
-func maxPerMinute(ts []time.Time) int {
-	most := 0
-	for i, t := range ts {
-		n := 0
-		for _, u := range ts[i:] {
-			if u.Sub(t) < time.Minute {
-				n++
-			}
-		}
-		most = max(most, n)
-	}
-	return most
 }
 
 // background is a fleetctl process running in the background.
