@@ -7,7 +7,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -279,21 +278,11 @@ func TestGroupsRestartKeepsState(t *testing.T) {
 // whose payload contains want.
 func (w *watcher) expectEach(want string, ids ...string) {
 	w.t.Helper()
-	left := map[string]bool{}
+	topics := map[string]string{}
 	for _, id := range ids {
-		left["drover/"+id+"/reported"] = true
+		topics["drover/"+id+"/reported"] = want
 	}
-	deadline := time.After(waitFor)
-	for len(left) > 0 {
-		select {
-		case m := <-w.m:
-			if strings.Contains(m.payload, want) {
-				delete(left, m.topic)
-			}
-		case <-deadline:
-			w.t.Fatalf("no reported message containing %q from %v within %v", want, left, waitFor)
-		}
-	}
+	w.expectAll(topics)
 }
 
 // TestGroupsSigned: a device with control.keys refuses an unsigned group

@@ -61,10 +61,14 @@ func TestReplyQueuedAcrossBrokerRestart(t *testing.T) {
 	quiet := writeFile(t, "agent.yaml", "sensors: []\n")
 	startAgentConfig(t, "agent-"+outageDev, quiet, "--broker", p.url(), "--id", outageDev,
 		"--data-dir", t.TempDir(), "--metrics-listen", metricsAddr(t))
-	// Online, birth and first status sent: nothing else waits in the queue.
-	w.expect("drover/"+outageDev+"/state", "online")
-	w.expect("drover/"+outageDev+"/info", `"id":"`+outageDev+`"`)
-	w.expect("drover/"+outageDev+"/status", `"device":"`+outageDev+`"`)
+	// Online, birth, first status and first reported state sent (in any
+	// order): nothing else waits in the queue.
+	w.expectAll(map[string]string{
+		"drover/" + outageDev + "/state":    "online",
+		"drover/" + outageDev + "/info":     `"id":"` + outageDev + `"`,
+		"drover/" + outageDev + "/status":   `"device":"` + outageDev + `"`,
+		"drover/" + outageDev + "/reported": `"groups"`,
+	})
 
 	p.Swallow(true)
 	w.publish("drover/"+outageDev+"/cmd", []byte(`{"v":1,"id":"q1","from":"e2e-q","cmd":"ping"}`))

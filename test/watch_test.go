@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,24 @@ func (w *watcher) expect(topic, want string) string {
 			}
 		case <-deadline:
 			w.t.Fatalf("no message on %s containing %q within %v", topic, want, waitFor)
+		}
+	}
+}
+
+// expectAll waits, in any order, for a message on each topic of want
+// whose payload contains the topic's string.
+func (w *watcher) expectAll(want map[string]string) {
+	w.t.Helper()
+	left := maps.Clone(want)
+	deadline := time.After(waitFor)
+	for len(left) > 0 {
+		select {
+		case m := <-w.m:
+			if s, ok := left[m.topic]; ok && strings.Contains(m.payload, s) {
+				delete(left, m.topic)
+			}
+		case <-deadline:
+			w.t.Fatalf("no messages %q within %v", left, waitFor)
 		}
 	}
 }
