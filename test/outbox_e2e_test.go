@@ -31,20 +31,7 @@ func TestTelemetrySurvivesAgentKill(t *testing.T) {
 	agent := startAgentConfig(t, "agent-"+id, conf)
 
 	var got []fleet.Telemetry
-	collect := func(until func() bool) {
-		t.Helper()
-		deadline := time.After(2 * waitFor)
-		for !until() {
-			select {
-			case msg := <-w.m:
-				if msg.topic == topic {
-					got = append(got, telemetryDoc(t, msg.payload))
-				}
-			case <-deadline:
-				t.Fatalf("telemetry stalled after %d readings", len(got))
-			}
-		}
-	}
+	collect := telemetryCollector(t, w, topic, 2*waitFor, &got)
 	collect(func() bool { return len(got) >= 3 })
 	m.Stop()
 	if _, err := os.Stat(filepath.Join(store, "mosquitto.db")); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/drover-iot/drover/fleet"
 )
@@ -65,6 +66,26 @@ func TestZeroConfigSystemSensors(t *testing.T) {
 	for _, want := range []string{"system", "load1", "memory_available", "uptime"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("fleetctl sensors lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// telemetryCollector returns collect, which appends the telemetry w
+// receives on topic to *got until until() holds, and fails the test when
+// until() does not hold within the given time.
+func telemetryCollector(t *testing.T, w *watcher, topic string, within time.Duration, got *[]fleet.Telemetry) func(until func() bool) {
+	return func(until func() bool) {
+		t.Helper()
+		deadline := time.After(within)
+		for !until() {
+			select {
+			case msg := <-w.m:
+				if msg.topic == topic {
+					*got = append(*got, telemetryDoc(t, msg.payload))
+				}
+			case <-deadline:
+				t.Fatalf("telemetry stalled after %d readings", len(*got))
+			}
 		}
 	}
 }

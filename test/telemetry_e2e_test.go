@@ -32,20 +32,7 @@ func TestTelemetryAcrossBrokerOutage(t *testing.T) {
 		"sensors:\n  - {name: sim, driver: simulated, schedule: rate 5hz}\n"))
 
 	var got []fleet.Telemetry
-	collect := func(until func() bool) {
-		t.Helper()
-		deadline := time.After(waitFor)
-		for !until() {
-			select {
-			case msg := <-w.m:
-				if msg.topic == topic {
-					got = append(got, telemetryDoc(t, msg.payload))
-				}
-			case <-deadline:
-				t.Fatalf("telemetry stalled after %d readings", len(got))
-			}
-		}
-	}
+	collect := telemetryCollector(t, w, topic, waitFor, &got)
 	collect(func() bool { return len(got) >= 5 })
 	stopped := time.Now()
 	m.Stop()
