@@ -40,6 +40,19 @@ func newOTAEnv(t *testing.T) *otaEnv {
 		env: map[string]string{"DROVER_BROKER": url, "XDG_STATE_HOME": t.TempDir()}}
 }
 
+// downloadingV2 is the OTA record of a device busy with the v2 update.
+var downloadingV2 = state.Record{State: state.Downloading, Version: "v2", Build: 2}
+
+// rolloutDevices starts fake devices busy with the v2 update; the channel
+// gets "<id> <cmd>" for each request they receive.
+func (e *otaEnv) rolloutDevices(ids ...string) chan string {
+	seen := make(chan string, 64)
+	for _, id := range ids {
+		otaDevice(e.t, e.url, id, downloadingV2, seen)
+	}
+	return seen
+}
+
 // run executes fleetctl in-process with the env's clock and environment.
 func (e *otaEnv) run(ctx context.Context, args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
@@ -125,13 +138,20 @@ func TestOTAGC(t *testing.T) {
 	if out := e.ok("ota", "gc"); strings.Contains(out, "cleared") {
 		t.Fatalf("gc without --artifact cleared an unfinished artifact:\n%s", out)
 	}
-	if out := e.ok("ota", "gc", "--artifact", "agent"); !strings.Contains(out, "cleared agent (v2 build 2)") {
-		t.Fatalf("gc --artifact agent:\n%s", out)
+	e.gcArtifact("cleared agent (v2 build 2)")
+}
+
+// gcArtifact runs `ota gc --artifact agent`, whose output must hold want,
+// and checks that a second run finds nothing of it retained.
+func (e *otaEnv) gcArtifact(want string) {
+	e.t.Helper()
+	if out := e.ok("ota", "gc", "--artifact", "agent"); !strings.Contains(out, want) {
+		e.t.Fatalf("gc --artifact agent, want %q:\n%s", want, out)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if code, _, errOut := e.run(ctx, "ota", "gc", "--artifact", "agent"); code == 0 || !strings.Contains(errOut, "no retained manifest") {
-		t.Fatalf("second gc: exit %d, %s; want the artifact gone", code, errOut)
+		e.t.Fatalf("second gc: exit %d, %s; want the artifact gone", code, errOut)
 	}
 }
 
@@ -151,11 +171,7 @@ func TestOTAGCExpired(t *testing.T) {
 func TestOTARolloutPauseResumeAbort(t *testing.T) {
 	e := newOTAEnv(t)
 	e.publish("2")
-	seen := make(chan string, 64)
-	inProgress := state.Record{State: state.Downloading, Version: "v2", Build: 2}
-	for _, id := range []string{"d1", "d2", "d3"} {
-		otaDevice(t, e.url, id, inProgress, seen)
-	}
+	seen := e.rolloutDevices("d1", "d2", "d3")
 	running := e.start("ota", "rollout", "--canary", "1", "--waves", "50,100", "--poll", "1s")
 	waitFor(t, seen, "d1 "+fleet.CmdOTAApply) // the canary was pushed
 	e.ok("ota", "rollout", "pause", "--reason", "lunch")

@@ -9,7 +9,6 @@ import (
 
 	"github.com/drover-iot/drover/fleet"
 	"github.com/drover-iot/drover/ota/rollout"
-	"github.com/drover-iot/drover/ota/state"
 )
 
 // TestOTARolloutContinuousRateLimit: with --max-per-minute 1 only the
@@ -19,11 +18,7 @@ import (
 func TestOTARolloutContinuousRateLimit(t *testing.T) {
 	e := newOTAEnv(t)
 	e.publish("2")
-	seen := make(chan string, 64)
-	inProgress := state.Record{State: state.Downloading, Version: "v2", Build: 2}
-	for _, id := range []string{"d1", "d2", "d3"} {
-		otaDevice(t, e.url, id, inProgress, seen)
-	}
+	seen := e.rolloutDevices("d1", "d2", "d3")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan result, 1)
@@ -37,7 +32,7 @@ func TestOTARolloutContinuousRateLimit(t *testing.T) {
 	if d := rec.Devices["d2"]; d.State != rollout.Pending || d.Reason != "waiting for the rate limit" || !rec.Plan.Continuous {
 		t.Fatalf("d2 %+v, continuous %v; want pending, waiting for the rate limit", d, rec.Plan.Continuous)
 	}
-	otaDevice(t, e.url, "d4", inProgress, seen)
+	otaDevice(t, e.url, "d4", downloadingV2, seen)
 	e.waitRecord("d4 joined", func(rec rollout.Record) bool {
 		e.clock.Advance(time.Second) // the next step
 		return rec.Devices["d4"] != nil
