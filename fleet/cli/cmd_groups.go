@@ -80,8 +80,9 @@ func (a *app) groupRows(ctx context.Context, c *client.Client) ([]groupRow, erro
 
 // groupDevices counts the devices g matches and those in sync with it.
 func groupDevices(g groups.Group, devs []client.Device) (matched, inSync int) {
+	matches := g.Matcher()
 	for _, d := range devs {
-		if d.Info == nil || !g.Matches(d.Labels()) {
+		if d.Info == nil || !matches(d.Labels()) {
 			continue
 		}
 		matched++

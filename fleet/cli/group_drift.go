@@ -32,6 +32,11 @@ type driftRow struct {
 // drift compares, for every device and every group of the file, what the
 // file asks with what the device reported; rows only where they differ.
 func drift(local []groups.Group, devs []client.Device) []driftRow {
+	hashes := make([]string, len(local))
+	matchers := make([]func(map[string]string) bool, len(local))
+	for i, g := range local {
+		hashes[i], matchers[i] = g.Hash(), g.Matcher()
+	}
 	var rows []driftRow
 	for _, d := range devs {
 		if d.Info == nil {
@@ -41,14 +46,15 @@ func drift(local []groups.Group, devs []client.Device) []driftRow {
 		if d.Reported != nil {
 			reported = d.Reported.Groups
 		}
-		for _, g := range local {
+		for i, g := range local {
 			rep, has := reported[g.Name]
-			row := driftRow{Device: d.ID, State: string(d.State), Group: g.Name, Want: g.Hash(), Have: rep.Hash, Sync: rep.State}
-			row.Drift = driftOf(g.Matches(d.Labels()), has, g.Hash(), rep)
+			matched := matchers[i](d.Labels())
+			row := driftRow{Device: d.ID, State: string(d.State), Group: g.Name, Want: hashes[i], Have: rep.Hash, Sync: rep.State}
+			row.Drift = driftOf(matched, has, hashes[i], rep)
 			if row.Drift == "" {
 				continue
 			}
-			if !g.Matches(d.Labels()) {
+			if !matched {
 				row.Want = "-"
 			}
 			row.Reason = strings.Join(rep.Reasons, "; ")

@@ -67,12 +67,7 @@ func plan(local []groups.Group, retained map[string]retainedGroup, devs []client
 
 // matching counts the devices whose labels g's selector matches.
 func matching(g groups.Group, devs []client.Device) int {
-	n := 0
-	for _, d := range devs {
-		if d.Info != nil && g.Matches(d.Labels()) {
-			n++
-		}
-	}
+	n, _ := groupDevices(g, devs)
 	return n
 }
 

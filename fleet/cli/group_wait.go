@@ -17,12 +17,17 @@ import (
 // groups each must report in sync.
 func syncTargets(local []groups.Group, devs []client.Device) map[string][]groups.Group {
 	out := map[string][]groups.Group{}
+	matchers := make([]func(map[string]string) bool, len(local))
+	for i, g := range local {
+		matchers[i] = g.Matcher()
+	}
 	for _, d := range devs {
 		if d.State != fleet.StateOnline || d.Info == nil {
 			continue
 		}
-		for _, g := range local {
-			if g.Matches(d.Labels()) {
+		labels := d.Labels()
+		for i, g := range local {
+			if matchers[i](labels) {
 				out[d.ID] = append(out[d.ID], g)
 			}
 		}

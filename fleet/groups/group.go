@@ -118,7 +118,14 @@ func (g Group) Hash() string {
 
 // Matches reports whether the group's selector matches labels (a bad
 // selector matches nothing).
-func (g Group) Matches(labels map[string]string) bool {
+func (g Group) Matches(labels map[string]string) bool { return g.Matcher()(labels) }
+
+// Matcher is Matches with the selector parsed once, for matching many
+// devices.
+func (g Group) Matcher() func(labels map[string]string) bool {
 	sel, err := fleet.ParseSelector(g.Selector)
-	return err == nil && sel.Matches(labels)
+	if err != nil {
+		return func(map[string]string) bool { return false }
+	}
+	return sel.Matches
 }
