@@ -113,7 +113,11 @@ func TestTopLiveFleet(t *testing.T) {
 		return strings.Contains(screenRow(s, "top-b"), "lost") && strings.Contains(screenRow(s, "top-a"), "online")
 	})
 
-	term.keys("Enter") // the cursor starts on top-a, the first by id
+	// The cursor starts on the first device to appear; top-a is the first
+	// row by id, where Up (the cursor stops at the top) puts it.
+	term.keys("Up")
+	term.waitScreen("the cursor on top-a", func(s string) bool { return strings.Contains(s, "›top-a") })
+	term.keys("Enter")
 	term.waitScreen("top-a's units and journal", func(s string) bool {
 		return strings.HasPrefix(s, "top-a") && strings.Contains(s, "Services (1)") && strings.Contains(s, "web-up")
 	})
