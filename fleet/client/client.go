@@ -152,6 +152,11 @@ func (c *Client) pahoOptions(ctx context.Context) (*paho.ClientOptions, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every message goes to dispatch as paho's default handler: the
+	// subscriptions register no paho route, so paho does not match each
+	// topic against each filter (splitting both), and a message that arrives
+	// before its Subscribe returns is still delivered.
+	po.SetDefaultPublishHandler(c.dispatch)
 	return po.SetOnConnectHandler(c.onConnect).SetConnectionLostHandler(func(_ paho.Client, err error) {
 		c.log.Warn("connection to broker lost", "err", err)
 	}), nil

@@ -20,7 +20,7 @@ func (c *Client) onConnect(m paho.Client) {
 		filters[f] = s.qos
 	}
 	c.mu.Unlock()
-	tok := m.SubscribeMultiple(filters, c.dispatch)
+	tok := m.SubscribeMultiple(filters, nil)
 	var err error
 	if !tok.WaitTimeout(30 * time.Second) {
 		err = fmt.Errorf("%w: subscribe", ErrTimeout)
@@ -60,7 +60,7 @@ func (c *Client) subscribe(ctx context.Context, filters map[string]byte, handler
 		c.subs[f] = subscription{qos: qos, handler: handler}
 	}
 	c.mu.Unlock()
-	if err := waitToken(ctx, c.mqtt.SubscribeMultiple(filters, c.dispatch)); err != nil {
+	if err := waitToken(ctx, c.mqtt.SubscribeMultiple(filters, nil)); err != nil {
 		c.forget(filters)
 		return fmt.Errorf("%w: subscribe: %w", ErrUnreachable, err)
 	}
