@@ -10,7 +10,6 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"sync"
 
 	dto "github.com/prometheus/client_model/go"
 	"google.golang.org/protobuf/encoding/protodelim"
@@ -28,16 +27,42 @@ func Marshal(fams []*dto.MetricFamily) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// writers keeps gzip writers between payloads: a new one allocates about
-// 800 KB of compressor state, 80 % of what an agent's metrics publish
-// allocated, every publish_interval.
-var writers = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+// Level is the payload's gzip level. BestSpeed (Go's deflateFast) never
+// touches the default level's 640 KB of hash chains, which the default
+// clears on every reset: an agent's payload of about 11 KB compresses to
+// 4.0 KB instead of 3.7 KB for a third less CPU, and far fewer pages
+// faulted in where 1,000 agents share a machine.
+const Level = gzip.BestSpeed
+
+// spare holds a few gzip writers between payloads for as long as the
+// process lives: a new writer allocates about 1.2 MB, and a sync.Pool
+// would give it back to the collector between two publications 30 s
+// apart, so every publication allocated and faulted it in again.
+var spare = make(chan *gzip.Writer, 4)
+
+func getWriter(w io.Writer) *gzip.Writer {
+	select {
+	case zw := <-spare:
+		zw.Reset(w)
+		return zw
+	default:
+		zw, _ := gzip.NewWriterLevel(w, Level) // Level is valid
+		return zw
+	}
+}
+
+func putWriter(zw *gzip.Writer) {
+	zw.Reset(io.Discard) // keep no reference to the caller's writer
+	select {
+	case spare <- zw:
+	default:
+	}
+}
 
 // Encode writes fams to w as gzip-compressed delimited protobuf.
 func Encode(w io.Writer, fams []*dto.MetricFamily) error {
-	zw := writers.Get().(*gzip.Writer)
-	defer writers.Put(zw)
-	zw.Reset(w)
+	zw := getWriter(w)
+	defer putWriter(zw)
 	for _, f := range fams {
 		if _, err := protodelim.MarshalTo(zw, f); err != nil {
 			return fmt.Errorf("metricspayload: encode %s: %w", f.GetName(), err)

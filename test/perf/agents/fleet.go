@@ -18,10 +18,11 @@ const clkTck = 100
 
 // fleet is the agent processes.
 type fleet struct {
-	o     options
-	dir   string
-	procs []*exec.Cmd
-	done  []chan struct{}
+	o       options
+	dir     string
+	procs   []*exec.Cmd
+	done    []chan struct{}
+	started []time.Time // when each agent's Start returned
 }
 
 // start writes each agent's configuration and starts it.
@@ -34,6 +35,7 @@ func (f *fleet) start() error {
 		if err := cmd.Start(); err != nil {
 			return fmt.Errorf("start agent %d: %w", i, err)
 		}
+		f.started = append(f.started, time.Now())
 		done := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(done) }()
 		f.procs, f.done = append(f.procs, cmd), append(f.done, done)
@@ -41,8 +43,11 @@ func (f *fleet) start() error {
 	return nil
 }
 
+// id is agent i's device id.
+func (f *fleet) id(i int) string { return fmt.Sprintf("%s%04d", f.o.prefix, i) }
+
 func (f *fleet) command(i int) (*exec.Cmd, error) {
-	id := fmt.Sprintf("%s%04d", f.o.prefix, i)
+	id := f.id(i)
 	data := filepath.Join(f.dir, id)
 	conf := fmt.Sprintf("id: %s\ndata_dir: %s\nlabels: {site: perf}\nbroker:\n  url: %s\nmetrics:\n  enabled: false\n%s\n",
 		id, data, f.o.broker, f.o.extraConfig)

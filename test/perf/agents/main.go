@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -68,7 +69,26 @@ func run(o options) error {
 	if err := w.waitOnline(o.n, start, o.deadline); err != nil {
 		return err
 	}
+	f.reportStart(w)
 	return f.measure()
+}
+
+// reportStart prints the agents' CPU until all were online and how long
+// each took from its own start to its online.
+func (f *fleet) reportStart(w *watcher) {
+	cpu := f.cpu()
+	fmt.Printf("agents' CPU until all online: %.1f s in all, %.1f ms each\n", cpu, 1000*cpu/float64(f.o.n))
+	lat := make([]time.Duration, 0, len(f.started))
+	for i, t := range f.started {
+		if at, ok := w.onlineAt(f.id(i)); ok {
+			lat = append(lat, at.Sub(t))
+		}
+	}
+	slices.Sort(lat)
+	if n := len(lat); n > 0 {
+		fmt.Printf("own start to online: median %v, 90th %v, max %v\n", lat[n/2].Round(time.Millisecond),
+			lat[n*9/10].Round(time.Millisecond), lat[n-1].Round(time.Millisecond))
+	}
 }
 
 // measure runs the idle window and the hold.

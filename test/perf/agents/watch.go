@@ -14,12 +14,13 @@ type watcher struct {
 	c      paho.Client
 	prefix string
 
-	mu     sync.Mutex
-	online map[string]bool
+	mu      sync.Mutex
+	online  map[string]bool
+	firstOn map[string]time.Time // first live online of each device
 }
 
 func watchStates(broker, prefix string) (*watcher, error) {
-	w := &watcher{prefix: prefix, online: map[string]bool{}}
+	w := &watcher{prefix: prefix, online: map[string]bool{}, firstOn: map[string]time.Time{}}
 	w.c = paho.NewClient(paho.NewClientOptions().AddBroker(broker).SetClientID("perf-agents-watch"))
 	if tok := w.c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
 		return nil, fmt.Errorf("connect to %s: %v", broker, tok.Error())
@@ -36,9 +37,21 @@ func (w *watcher) onState(_ paho.Client, m paho.Message) {
 	if !strings.HasPrefix(dev, w.prefix) {
 		return
 	}
+	on := string(m.Payload()) == "online" && !m.Retained()
 	w.mu.Lock()
-	w.online[dev] = string(m.Payload()) == "online" && !m.Retained()
+	w.online[dev] = on
+	if _, seen := w.firstOn[dev]; on && !seen {
+		w.firstOn[dev] = time.Now()
+	}
 	w.mu.Unlock()
+}
+
+// onlineAt is when dev first published online since the watch began.
+func (w *watcher) onlineAt(dev string) (time.Time, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t, ok := w.firstOn[dev]
+	return t, ok
 }
 
 func (w *watcher) count() int {
