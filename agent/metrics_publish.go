@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"math/rand/v2"
 
 	"github.com/drover-iot/drover/agent/mqttlink"
 )
@@ -15,6 +16,15 @@ func (a *Agent) metricsPublishPart() *part {
 		return nil
 	}
 	return &part{"metrics-publish", func(ctx context.Context) error {
+		// The first payload goes at a random point of the first interval,
+		// so that devices started together (a site back from a power cut,
+		// a simulator) do not all publish in the same second ever after.
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-a.clock.After(rand.N(every)):
+			a.publishMetrics()
+		}
 		tick := a.clock.NewTicker(every)
 		defer tick.Stop()
 		for {

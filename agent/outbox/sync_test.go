@@ -84,6 +84,31 @@ func runT(t *testing.T, o *Outbox) {
 	})
 }
 
+// runningT opens an outbox in a new directory with a one-second interval on
+// clock and runs it until the test ends (then closes it). base is its
+// write count after Open.
+func runningT(t *testing.T, clock clockwork.Clock) (o *Outbox, path string, base uint64) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "outbox.db")
+	o = openT(t, path, Options{SyncInterval: time.Second, Clock: clock})
+	t.Cleanup(func() { o.Close() }) // after runT's cleanup has stopped Run
+	base = o.Stats().Writes
+	runT(t, o)
+	return o, path, base
+}
+
+// blockUntil waits until n of clock's timers are waiting.
+func blockUntil(t *testing.T, clock interface {
+	BlockUntilContext(context.Context, int) error
+}, n int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := clock.BlockUntilContext(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // waitWrites waits until o made n write transactions.
 func waitWrites(t *testing.T, o *Outbox, n uint64) {
 	t.Helper()
@@ -123,11 +148,7 @@ func payloads(t *testing.T, o *Outbox) string { t.Helper(); return strings.Join(
 // with the next reading's write.
 func TestAckedDeletionRidesWithNextWrite(t *testing.T) {
 	clock := clockwork.NewFakeClock()
-	path := filepath.Join(t.TempDir(), "outbox.db")
-	o := openT(t, path, Options{SyncInterval: time.Second, Clock: clock})
-	defer o.Close()
-	base := o.Stats().Writes
-	runT(t, o)
+	o, path, base := runningT(t, clock)
 	clock.Advance(10 * time.Second)
 	if err := o.Append(tele(1)); err != nil {
 		t.Fatal(err)
@@ -154,28 +175,18 @@ func TestAckedDeletionRidesWithNextWrite(t *testing.T) {
 // and an outbox with nothing pending arms no timer.
 func TestIdleOutboxArmsNoTimer(t *testing.T) {
 	clock := &armClock{FakeClock: clockwork.NewFakeClock()}
-	path := filepath.Join(t.TempDir(), "outbox.db")
-	o := openT(t, path, Options{SyncInterval: time.Second, Clock: clock})
-	defer o.Close()
-	base := o.Stats().Writes
-	runT(t, o)
+	o, path, base := runningT(t, clock)
 	if err := o.Append(tele(1)); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := clock.BlockUntilContext(ctx, 1); err != nil { // within the interval of Open's write
-		t.Fatal(err)
-	}
+	blockUntil(t, clock, 1) // within the interval of Open's write
 	clock.Advance(time.Second)
 	waitWrites(t, o, base+1)
 	r, _ := o.Front()
 	if err := o.Ack(r.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := clock.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	blockUntil(t, clock, 1)
 	clock.Advance(lazyDeleteDelay)
 	waitWrites(t, o, base+2)
 	if c, _ := crashCopy(t, path, Options{}); payloads(t, c) != "" {
@@ -207,11 +218,7 @@ func TestLoadedRecordDeletionWrittenWithinInterval(t *testing.T) {
 	if err := again.Ack(r.ID); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := clock.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	blockUntil(t, clock, 1)
 	clock.Advance(time.Second)
 	waitWrites(t, again, base+1)
 	if c, _ := crashCopy(t, cp, Options{}); payloads(t, c) != "" {
@@ -223,11 +230,7 @@ func TestLoadedRecordDeletionWrittenWithinInterval(t *testing.T) {
 // once: it is written only if not acknowledged within the interval.
 func TestReplyWrittenOnlyIfNotAcknowledgedInTime(t *testing.T) {
 	clock := clockwork.NewFakeClock()
-	path := filepath.Join(t.TempDir(), "outbox.db")
-	o := openT(t, path, Options{SyncInterval: time.Second, Clock: clock})
-	defer o.Close()
-	base := o.Stats().Writes
-	runT(t, o)
+	o, path, base := runningT(t, clock)
 	clock.Advance(10 * time.Second) // Open's write is long past
 	reply := func(p string) Record {
 		return Record{Topic: "drover/pi/reply/me", Payload: []byte(p), QoS: 1, Class: ClassReply}
@@ -235,11 +238,7 @@ func TestReplyWrittenOnlyIfNotAcknowledgedInTime(t *testing.T) {
 	if err := o.Append(reply("pong-1")); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := clock.BlockUntilContext(ctx, 1); err != nil { // Run armed a timer for it
-		t.Fatal(err)
-	}
+	blockUntil(t, clock, 1) // Run armed a timer for it
 	if w := o.Stats().Writes; w != base {
 		t.Fatalf("a reply just appended caused %d writes, want none", w-base)
 	}
