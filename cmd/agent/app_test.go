@@ -169,18 +169,3 @@ func TestHelpGoesToStdout(t *testing.T) {
 		t.Errorf("--nope: stdout %q, stderr %q; want a hint on stderr only", stdout.String(), stderr.String())
 	}
 }
-
-// TestMaxProcs: one processor unless GOMAXPROCS names a positive number.
-func TestMaxProcs(t *testing.T) {
-	for env, want := range map[string]int{"": 1, "4": 4, "0": 1, "x": 1, "-2": 1} {
-		got := maxProcs(func(k string) string {
-			if k == "GOMAXPROCS" {
-				return env
-			}
-			return ""
-		})
-		if got != want {
-			t.Errorf("GOMAXPROCS=%q: got %d, want %d", env, got, want)
-		}
-	}
-}
