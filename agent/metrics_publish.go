@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"math/rand/v2"
+	"time"
 
 	"github.com/drover-iot/drover/agent/mqttlink"
 )
@@ -16,13 +17,10 @@ func (a *Agent) metricsPublishPart() *part {
 		return nil
 	}
 	return &part{"metrics-publish", func(ctx context.Context) error {
-		// The first payload goes at a random point of the first interval,
-		// so that devices started together (a site back from a power cut,
-		// a simulator) do not all publish in the same second ever after.
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-a.clock.After(rand.N(every)):
+		case <-a.clock.After(metricsPhase(every)):
 			a.publishMetrics()
 		}
 		tick := a.clock.NewTicker(every)
@@ -50,3 +48,8 @@ func (a *Agent) publishMetrics() {
 	}
 	_ = a.link.Publish(mqttlink.Message{Topic: a.topics.Metrics(a.cfg.ID), Payload: payload, QoS: 0})
 }
+
+// metricsPhase is when the first payload goes: a random point of the first
+// interval, so that devices started together (a site back from a power
+// cut, a simulator) do not all publish in the same second ever after.
+func metricsPhase(every time.Duration) time.Duration { return rand.N(every) }
