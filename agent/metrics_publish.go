@@ -17,19 +17,14 @@ func (a *Agent) metricsPublishPart() *part {
 		return nil
 	}
 	return &part{"metrics-publish", func(ctx context.Context) error {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-a.clock.After(metricsPhase(every)):
-			a.publishMetrics()
-		}
-		tick := a.clock.NewTicker(every)
-		defer tick.Stop()
+		t := a.clock.NewTimer(metricsPhase(every))
+		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return nil
-			case <-tick.Chan():
+			case <-t.Chan():
+				t.Reset(every) // before the publish: the period stays every
 				a.publishMetrics()
 			}
 		}

@@ -27,12 +27,12 @@ func Marshal(fams []*dto.MetricFamily) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Level is the payload's gzip level. BestSpeed (Go's deflateFast) never
+// level is the payload's gzip level. BestSpeed (Go's deflateFast) never
 // touches the default level's 640 KB of hash chains, which the default
 // clears on every reset: an agent's payload of about 11 KB compresses to
 // 4.0 KB instead of 3.7 KB for a third less CPU, and far fewer pages
 // faulted in where 1,000 agents share a machine.
-const Level = gzip.BestSpeed
+const level = gzip.BestSpeed
 
 // spare holds a few gzip writers between payloads for as long as the
 // process lives: a new writer allocates about 1.2 MB, and a sync.Pool
@@ -46,7 +46,7 @@ func getWriter(w io.Writer) *gzip.Writer {
 		zw.Reset(w)
 		return zw
 	default:
-		zw, _ := gzip.NewWriterLevel(w, Level) // Level is valid
+		zw, _ := gzip.NewWriterLevel(w, level) // level is valid
 		return zw
 	}
 }
